@@ -1,0 +1,143 @@
+/**
+ * Typed configuration. Values come from the environment and, in AWS, from one Secrets Manager secret
+ * (a JSON object keyed by the names in ./env.ts, id in APP_SECRET_ID) that overrides the environment.
+ * A function asks for the names it cannot work without; anything missing or malformed fails the cold start
+ * with every problem listed at once.
+ */
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { isValidPhoneNumber } from 'libphonenumber-js/min';
+import { z } from 'zod';
+import { ConfigError } from './domain/errors.ts';
+import { ENV } from './env.ts';
+
+const optionalString = z.string().min(1).optional();
+const baseUrl = (fallback: string) =>
+  z
+    .url({ protocol: /^https?$/ })
+    .default(fallback)
+    .transform((url) => url.replace(/\/+$/, ''));
+const positiveInt = (fallback: number, max: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
+const e164 = z
+  .string()
+  .refine(
+    (value) => value.startsWith('+') && isValidPhoneNumber(value),
+    'must be a valid E.164 number like +14155550123',
+  );
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone like America/New_York');
+
+export const ConfigSchema = z.object({
+  [ENV.PUBLIC_BASE_URL]: z
+    .url({ protocol: /^https?$/ })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  [ENV.PORT]: positiveInt(3000, 65_535),
+  [ENV.TWILIO_ACCOUNT_SID]: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
+    .optional(),
+  [ENV.TWILIO_AUTH_TOKEN]: optionalString,
+  [ENV.TWILIO_PHONE_NUMBER]: e164.optional(),
+  [ENV.TWILIO_API_BASE_URL]: baseUrl('https://api.twilio.com'),
+  [ENV.VAPI_API_KEY]: optionalString,
+  [ENV.VAPI_ASSISTANT_ID]: optionalString,
+  [ENV.VAPI_PHONE_NUMBER_ID]: optionalString,
+  [ENV.VAPI_SERVER_SECRET]: z.string().min(16, 'must be at least 16 characters').optional(),
+  [ENV.VAPI_API_BASE_URL]: baseUrl('https://api.vapi.ai'),
+  [ENV.CALENDLY_API_TOKEN]: optionalString,
+  [ENV.CALENDLY_API_BASE_URL]: baseUrl('https://api.calendly.com'),
+  [ENV.CALENDLY_EVENT_TYPE_URI]: z.url().optional(),
+  [ENV.CALENDLY_WEBHOOK_SIGNING_KEY]: z.string().min(16, 'must be at least 16 characters').optional(),
+  [ENV.CALENDLY_BOOKINGS_PER_MINUTE]: positiveInt(10, 10_000),
+  [ENV.CALENDLY_BOOKINGS_PER_HOUR]: positiveInt(50, 100_000),
+  [ENV.CALENDLY_BOOKINGS_PER_DAY]: positiveInt(100, 1_000_000),
+  [ENV.BUSINESS_TIMEZONE]: timeZone.optional(),
+  [ENV.FALLBACK_PHONE_NUMBER]: e164.optional(),
+  [ENV.HOLD_TTL_SECONDS]: z.coerce.number().int().min(30).max(3600).default(300),
+  [ENV.TABLE_NAME]: z.string().min(3).optional(),
+  [ENV.BOOKING_QUEUE_URL]: z.url().optional(),
+  [ENV.APP_SECRET_ID]: optionalString,
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigName = keyof Config;
+
+/** Config in which the named entries are guaranteed present. */
+export type ConfigWith<R extends ConfigName> = Config & { [K in R]-?: NonNullable<Config[K]> };
+
+type RawSource = Record<string, string | undefined>;
+
+const KNOWN_NAMES = new Set<string>(Object.keys(ConfigSchema.shape));
+
+/** Seconds a fetched secret is reused before Secrets Manager is asked again (picks up rotations). */
+const SECRET_MAX_AGE_SECONDS = 300;
+
+/** Validates raw values; throws ConfigError naming every missing or malformed entry. */
+export function parseConfig<const R extends ConfigName>(
+  raw: RawSource,
+  required: readonly R[],
+): ConfigWith<R> {
+  // Unset and empty values are the same thing: no empty-string defaults anywhere.
+  const present = Object.fromEntries(
+    Object.entries(raw).filter(
+      ([name, value]) => KNOWN_NAMES.has(name) && value !== undefined && value !== '',
+    ),
+  );
+  const problems: string[] = [];
+  for (const name of required) {
+    if (!(name in present) && !ConfigSchema.shape[name].safeParse(undefined).data) {
+      problems.push(`${name} is required`);
+    }
+  }
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')} ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return parsed.data as ConfigWith<R>;
+}
+
+async function readSecret(secretId: string): Promise<RawSource> {
+  const value = await getSecret(secretId, { transform: 'json', maxAge: SECRET_MAX_AGE_SECONDS });
+  const object = z.record(z.string(), z.unknown()).safeParse(value);
+  if (!object.success) throw new ConfigError([`secret ${ENV.APP_SECRET_ID} is not a JSON object`]);
+  return Object.fromEntries(
+    Object.entries(object.data).map(([name, item]) => [name, item === null ? undefined : String(item)]),
+  );
+}
+
+/** Loads configuration once: environment first, then the app secret (if APP_SECRET_ID is set) on top. */
+export async function loadConfig<const R extends ConfigName>(
+  required: readonly R[],
+  env: RawSource = process.env,
+): Promise<ConfigWith<R>> {
+  const secretId = env[ENV.APP_SECRET_ID];
+  const fromSecret = secretId ? await readSecret(secretId) : {};
+  return parseConfig({ ...env, ...fromSecret }, required);
+}
+
+/**
+ * Configuration for a long-lived Lambda container: loaded at cold start (fails fast), then re-read at most
+ * every few minutes so a rotated secret is picked up without a redeploy. The secret fetch is cached by
+ * Powertools, so `get()` is an in-memory read on the hot path.
+ */
+export async function configSource<const R extends ConfigName>(
+  required: readonly R[],
+  env: RawSource = process.env,
+): Promise<{ get(): Promise<ConfigWith<R>> }> {
+  let current = await loadConfig(required, env);
+  const secretId = env[ENV.APP_SECRET_ID];
+  return {
+    async get() {
+      if (secretId) current = await loadConfig(required, env);
+      return current;
+    },
+  };
+}

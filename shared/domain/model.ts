@@ -1,0 +1,87 @@
+/**
+ * The booking domain's nouns. Plain data, no I/O: adapters persist them, use cases move them between states.
+ *
+ * Slot lock states (one item per event type + start time):
+ *   free (absent or `released`) -> held(holder call, holdId, fence, expiresAt) -> booking -> booked
+ *   held -> released (caller released it, call ended) ; held whose expiresAt passed counts as free
+ *   booking -> released (Calendly refused the booking for good)
+ */
+
+/** A time the business can be booked at, as Calendly listed it. `start` is Calendly's own UTC string. */
+export interface SlotRef {
+  eventTypeUri: string;
+  start: string;
+}
+
+/** A slot offered to one call under a short id ("S3"), valid for that call only until `expiresAt` (epoch ms). */
+export interface Offer extends SlotRef {
+  id: string;
+  expiresAt: number;
+}
+
+export type SlotState = 'held' | 'booking' | 'booked' | 'released';
+
+/** One call's lease on a slot. `fence` grows every time the slot changes hands, so stale holders are detectable. */
+export interface Hold {
+  holdId: string;
+  callId: string;
+  slot: SlotRef;
+  fence: number;
+  expiresAt: number;
+  name: string;
+  email: string;
+  phone: string | null;
+  status: 'held' | 'confirmed' | 'released';
+  bookingId: string | null;
+  createdAt: number;
+}
+
+export type BookingStatus = 'queued' | 'posting' | 'booked' | 'failed';
+
+/** What Calendly gave back for a booking we made. */
+export interface CalendlyBookingRef {
+  inviteeUri: string;
+  eventUri: string;
+  cancelUrl: string;
+  rescheduleUrl: string;
+}
+
+/** A confirmed hold on its way into Calendly. Created by confirm_booking, finished by the booking worker. */
+export interface Booking {
+  bookingId: string;
+  holdId: string;
+  callId: string;
+  slot: SlotRef;
+  fence: number;
+  name: string;
+  email: string;
+  phone: string | null;
+  timezone: string;
+  status: BookingStatus;
+  attempts: number;
+  postingStartedAt: number | null;
+  calendly: CalendlyBookingRef | null;
+  failure: { code: string; message: string } | null;
+  smsSentAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What we know about a phone call, keyed by Twilio CallSid (or Vapi call id for non-phone calls). */
+export interface CallRecord {
+  callId: string;
+  from: string | null;
+  to: string | null;
+  status: 'in-progress' | 'ended';
+  startedAt: number;
+  endedAt: number | null;
+  offers: Offer[];
+  /** Live-or-recent holds of this call: holdId -> lease expiry (epoch ms). */
+  holds: Record<string, number>;
+}
+
+/** Who is speaking to a tool: derived from the Vapi message, never from tool arguments. */
+export interface CallContext {
+  callId: string;
+  callerNumber: string | null;
+}

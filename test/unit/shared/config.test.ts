@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../shared/config.ts';
+import { ConfigError } from '../../../shared/domain/errors.ts';
+
+describe('parseConfig', () => {
+  it('applies the contract defaults', () => {
+    const config = parseConfig({}, []);
+    expect(config.HOLD_TTL_SECONDS).toBe(300);
+    expect(config.PORT).toBe(3000);
+    expect(config.VAPI_API_BASE_URL).toBe('https://api.vapi.ai');
+    expect(config.CALENDLY_API_BASE_URL).toBe('https://api.calendly.com');
+  });
+
+  it('lists every missing and malformed name at once', () => {
+    let caught: unknown;
+    try {
+      parseConfig({ HOLD_TTL_SECONDS: 'soon', BUSINESS_TIMEZONE: 'Mars/Olympus' }, [
+        'TWILIO_AUTH_TOKEN',
+        'TABLE_NAME',
+      ]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toContain('TWILIO_AUTH_TOKEN is required');
+    expect(problems).toContain('TABLE_NAME is required');
+    expect(problems).toContain('HOLD_TTL_SECONDS');
+    expect(problems).toContain('BUSINESS_TIMEZONE');
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(() => parseConfig({ TWILIO_AUTH_TOKEN: '' }, ['TWILIO_AUTH_TOKEN'])).toThrow(
+      /TWILIO_AUTH_TOKEN is required/,
+    );
+  });
+
+  it('strips a trailing slash from base URLs', () => {
+    expect(parseConfig({ PUBLIC_BASE_URL: 'https://example.com/' }, []).PUBLIC_BASE_URL).toBe(
+      'https://example.com',
+    );
+  });
+
+  it('rejects a fallback number that is not E.164', () => {
+    expect(() => parseConfig({ FALLBACK_PHONE_NUMBER: '555-0100' }, [])).toThrow(/FALLBACK_PHONE_NUMBER/);
+  });
+});
