@@ -63,6 +63,8 @@ export interface Booking {
   calendly: CalendlyBookingRef | null;
   failure: { code: string; message: string } | null;
   smsSentAt: number | null;
+  /** When the worker should next look at it (epoch ms); the sweeper re-enqueues bookings overdue. */
+  dueAt: number;
   createdAt: number;
   updatedAt: number;
 }

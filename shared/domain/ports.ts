@@ -5,7 +5,7 @@
  * Errors: adapters throw the AppError subclasses of ./errors.ts (VendorUnavailableError,
  * VendorRateLimitedError, VendorRejectedError, SlotUnavailableError), never raw fetch/SDK errors.
  */
-import type { CalendlyBookingRef } from './model.ts';
+import type { Booking, CalendlyBookingRef, CallContext, CallRecord, Hold, Offer, SlotRef } from './model.ts';
 
 /** The current time, injectable so rules that depend on "now" are testable with a pinned clock. */
 export interface Clock {
@@ -124,4 +124,99 @@ export interface SmsPort {
 /** Hands a booking to the asynchronous booking worker. */
 export interface BookingQueuePort {
   enqueue(bookingId: string, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+// ---------------------------------------------------------------- persistence (implemented on DynamoDB)
+
+/** Calls we know about: offers made to them and the holds they own. */
+export interface CallRepository {
+  /** Idempotent: a retried webhook for the same call changes nothing. */
+  record(call: { callId: string; from: string | null; to: string | null; now: Date }): Promise<void>;
+  get(callId: string): Promise<CallRecord | null>;
+  /** Gives each slot a short id for this call ("S7"); a slot already offered to the call keeps its id. */
+  issueOffers(callId: string, slots: SlotRef[], options: { now: Date; validForMs: number }): Promise<Offer[]>;
+  /** Marks the call ended and returns what it looked like (null if we never saw it). */
+  markEnded(callId: string, now: Date): Promise<CallRecord | null>;
+}
+
+export interface HoldRequest {
+  holdId: string;
+  call: CallContext;
+  slot: SlotRef;
+  name: string;
+  email: string;
+  now: Date;
+  leaseMs: number;
+  maxLiveHolds: number;
+}
+
+export type HoldOutcome =
+  | { kind: 'held'; hold: Hold }
+  | { kind: 'taken' }
+  | { kind: 'too_many_holds'; liveHoldIds: string[] };
+
+export type ConfirmOutcome =
+  | { kind: 'confirmed'; booking: Booking }
+  | { kind: 'already_confirmed'; bookingId: string }
+  | { kind: 'expired' };
+
+/** The slot lock: conditional writes make two live holds on one slot impossible. */
+export interface SlotLock {
+  hold(request: HoldRequest): Promise<HoldOutcome>;
+  getHold(holdId: string): Promise<Hold | null>;
+  /** Releases a live hold; false when it was no longer ours to release (expired and re-taken, or confirmed). */
+  release(hold: Hold, now: Date): Promise<boolean>;
+  /** Turns a live hold into a queued booking, atomically with the slot moving to `booking`. */
+  confirm(hold: Hold, booking: Booking, now: Date): Promise<ConfirmOutcome>;
+  /** Canonical start instants in [fromIso, toIso) that are held (unexpired), booking or booked. */
+  takenStarts(eventTypeUri: string, fromIso: string, toIso: string, now: Date): Promise<Set<string>>;
+}
+
+export type ClaimOutcome =
+  /** This worker may post; `mustReconcile` means an earlier attempt may have reached Calendly. */
+  | { kind: 'claimed'; booking: Booking; mustReconcile: boolean }
+  /** Another worker is posting right now. */
+  | { kind: 'busy'; booking: Booking }
+  /** Already booked or failed: nothing to do. */
+  | { kind: 'finished'; booking: Booking }
+  /** The slot is no longer held for this booking (holder or fence changed): never post. */
+  | { kind: 'hold_lost'; booking: Booking }
+  | { kind: 'missing' };
+
+/** Bookings on their way into Calendly, driven by the worker. */
+export interface BookingRepository {
+  get(bookingId: string): Promise<Booking | null>;
+  /** Re-verifies the hold (holder + fence) and takes the posting lease in one atomic write. */
+  claim(bookingId: string, now: Date, options: { staleAfterMs: number }): Promise<ClaimOutcome>;
+  markBooked(booking: Booking, calendly: CalendlyBookingRef, now: Date): Promise<Booking>;
+  /** Final failure: the booking fails and the slot is released, atomically. */
+  markFailed(booking: Booking, failure: { code: string; message: string }, now: Date): Promise<Booking>;
+  /** Gives the posting lease back until `retryAt`; `mayExist` forces a Calendly lookup before the next post. */
+  unclaim(booking: Booking, options: { mayExist: boolean; retryAt: Date }, now: Date): Promise<void>;
+  /** True exactly once per booking: whoever gets true sends the SMS. */
+  claimSms(bookingId: string, now: Date): Promise<boolean>;
+  /** Undoes claimSms after a failed send so a retry can send it. */
+  releaseSmsClaim(bookingId: string): Promise<void>;
+  /** Unfinished bookings that were due before `before`, most overdue first. */
+  listDue(before: Date, limit: number): Promise<Booking[]>;
+}
+
+/** Counts Calendly booking requests against the configured per-minute/hour/day budget. */
+export interface RateBudgetPort {
+  tryTake(now: Date): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
+}
+
+/** Shared (cross-container) availability cache with a fill lease so concurrent misses make one request. */
+export interface AvailabilityCachePort {
+  read(eventTypeUri: string, day: string): Promise<{ times: AvailableTime[]; fetchedAt: number } | null>;
+  /** True when this caller won the right to refresh the entry until `now + leaseMs`. */
+  tryLease(eventTypeUri: string, day: string, now: Date, leaseMs: number): Promise<boolean>;
+  write(eventTypeUri: string, day: string, times: AvailableTime[], now: Date, ttlMs: number): Promise<void>;
+}
+
+/** Everything persisted, as one bundle handed to use cases. */
+export interface Store {
+  calls: CallRepository;
+  slots: SlotLock;
+  bookings: BookingRepository;
 }

@@ -1,0 +1,131 @@
+/** Call items: one per phone call, holding the slot ids offered to it and the holds it owns. */
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Offer, SlotRef } from '../../domain/model.ts';
+import type { CallRepository } from '../../domain/ports.ts';
+import { type CallItem, CallItemSchema, toCallRecord } from './items.ts';
+import { canonicalInstant, keys, ttlSeconds } from './keys.ts';
+import { conditionFailedItem } from './transactions.ts';
+
+/** Call items outlive the call by a week for support questions, then TTL removes them. */
+const CALL_RETENTION_MS = 7 * 24 * 3600 * 1000;
+const MAX_OFFER_ATTEMPTS = 5;
+
+export function createCallRepository(db: DynamoDBDocumentClient, tableName: string): CallRepository {
+  async function readItem(callId: string): Promise<CallItem | null> {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }));
+    return Item ? CallItemSchema.parse(Item) : null;
+  }
+
+  return {
+    async record({ callId, from, to, now }) {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.call(callId),
+          UpdateExpression:
+            'SET callId = :callId, #from = if_not_exists(#from, :from), #to = if_not_exists(#to, :to), ' +
+            'startedAt = if_not_exists(startedAt, :now), #status = if_not_exists(#status, :status), #ttl = :ttl',
+          ExpressionAttributeNames: { '#from': 'from', '#to': 'to', '#status': 'status', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':callId': callId,
+            ':from': from,
+            ':to': to,
+            ':now': now.getTime(),
+            ':status': 'in-progress',
+            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+          },
+        }),
+      );
+    },
+
+    async get(callId) {
+      const item = await readItem(callId);
+      return item ? toCallRecord(item) : null;
+    },
+
+    async issueOffers(callId, slots, { now, validForMs }) {
+      // Optimistic concurrency on offerSeq: ids stay unique within the call even if two checks race.
+      for (let attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++) {
+        const item = await readItem(callId);
+        const plan = planOffers(item, slots, now.getTime(), validForMs);
+        try {
+          await db.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: keys.call(callId),
+              UpdateExpression:
+                'SET callId = :callId, offers = :offers, offerSeq = :next, startedAt = if_not_exists(startedAt, :now), ' +
+                '#ttl = if_not_exists(#ttl, :ttl)',
+              ConditionExpression: item ? 'offerSeq = :seq OR attribute_not_exists(offerSeq)' : 'attribute_not_exists(pk)',
+              ExpressionAttributeNames: { '#ttl': 'ttl' },
+              ExpressionAttributeValues: {
+                ':callId': callId,
+                ':offers': plan.offers,
+                ':next': plan.nextSeq,
+                ':now': now.getTime(),
+                ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+                ...(item ? { ':seq': item.offerSeq } : {}),
+              },
+            }),
+          );
+          return plan.issued;
+        } catch (error) {
+          if (!conditionFailedItem(error)) throw error;
+        }
+      }
+      throw new Error('could not issue offers: the call item kept changing');
+    },
+
+    async markEnded(callId, now) {
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.call(callId),
+            UpdateExpression: 'SET #status = :ended, endedAt = if_not_exists(endedAt, :now)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':ended': 'ended', ':now': now.getTime() },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toCallRecord(CallItemSchema.parse(Attributes));
+      } catch (error) {
+        if (conditionFailedItem(error)) return null;
+        throw error;
+      }
+    },
+  };
+}
+
+interface OfferPlan {
+  offers: CallItem['offers'];
+  nextSeq: number;
+  issued: Offer[];
+}
+
+/** Drops expired offers, reuses the id of a slot already on offer, numbers new ones after the last id. */
+function planOffers(item: CallItem | null, slots: SlotRef[], now: number, validForMs: number): OfferPlan {
+  const expiresAt = now + validForMs;
+  const offers: CallItem['offers'] = {};
+  const idByInstant = new Map<string, string>();
+  for (const [id, offer] of Object.entries(item?.offers ?? {})) {
+    if (offer.expiresAt <= now) continue;
+    offers[id] = offer;
+    idByInstant.set(`${offer.eventTypeUri}|${canonicalInstant(offer.start)}`, id);
+  }
+  let nextSeq = item?.offerSeq ?? 0;
+  const issued: Offer[] = [];
+  for (const slot of slots) {
+    const identity = `${slot.eventTypeUri}|${canonicalInstant(slot.start)}`;
+    let id = idByInstant.get(identity);
+    if (!id) {
+      nextSeq += 1;
+      id = `S${nextSeq}`;
+      idByInstant.set(identity, id);
+    }
+    offers[id] = { eventTypeUri: slot.eventTypeUri, start: slot.start, expiresAt };
+    issued.push({ id, eventTypeUri: slot.eventTypeUri, start: slot.start, expiresAt });
+  }
+  return { offers, nextSeq, issued };
+}

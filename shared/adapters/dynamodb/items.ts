@@ -1,0 +1,126 @@
+/**
+ * Item schemas: what the table holds, parsed back into domain objects with zod (never cast). Unknown
+ * attributes (keys, ttl, index keys) are tolerated so items can grow without breaking older readers.
+ */
+import { z } from 'zod';
+import type { Booking, CallRecord, Hold } from '../../domain/model.ts';
+
+const SlotRefSchema = z.object({ eventTypeUri: z.string(), start: z.string() });
+
+export const OfferItemSchema = SlotRefSchema.extend({ expiresAt: z.number() });
+
+export const CallItemSchema = z.object({
+  callId: z.string(),
+  from: z.string().nullish(),
+  to: z.string().nullish(),
+  status: z.enum(['in-progress', 'ended']).default('in-progress'),
+  startedAt: z.number(),
+  endedAt: z.number().nullish(),
+  offers: z.record(z.string(), OfferItemSchema).default({}),
+  offerSeq: z.number().default(0),
+  holds: z.record(z.string(), z.number()).default({}),
+  version: z.number().default(0),
+});
+export type CallItem = z.infer<typeof CallItemSchema>;
+
+export function toCallRecord(item: CallItem): CallRecord {
+  return {
+    callId: item.callId,
+    from: item.from ?? null,
+    to: item.to ?? null,
+    status: item.status,
+    startedAt: item.startedAt,
+    endedAt: item.endedAt ?? null,
+    offers: Object.entries(item.offers).map(([id, offer]) => ({ id, ...offer })),
+    holds: item.holds,
+  };
+}
+
+export const SlotItemSchema = z.object({
+  state: z.enum(['held', 'booking', 'booked', 'released']),
+  callId: z.string().nullish(),
+  holdId: z.string().nullish(),
+  bookingId: z.string().nullish(),
+  fence: z.number().default(0),
+  expiresAt: z.number().nullish(),
+  start: z.string(),
+  eventTypeUri: z.string(),
+});
+export type SlotItem = z.infer<typeof SlotItemSchema>;
+
+export const HoldItemSchema = z.object({
+  holdId: z.string(),
+  callId: z.string(),
+  slot: SlotRefSchema,
+  fence: z.number(),
+  expiresAt: z.number(),
+  name: z.string(),
+  email: z.string(),
+  phone: z.string().nullish(),
+  status: z.enum(['held', 'confirmed', 'released']),
+  bookingId: z.string().nullish(),
+  createdAt: z.number(),
+});
+
+export function toHold(item: unknown): Hold {
+  const parsed = HoldItemSchema.parse(item);
+  return { ...parsed, phone: parsed.phone ?? null, bookingId: parsed.bookingId ?? null };
+}
+
+const CalendlyRefSchema = z.object({
+  inviteeUri: z.string(),
+  eventUri: z.string(),
+  cancelUrl: z.string(),
+  rescheduleUrl: z.string(),
+});
+
+export const BookingItemSchema = z.object({
+  bookingId: z.string(),
+  holdId: z.string(),
+  callId: z.string(),
+  slot: SlotRefSchema,
+  fence: z.number(),
+  name: z.string(),
+  email: z.string(),
+  phone: z.string().nullish(),
+  timezone: z.string(),
+  status: z.enum(['queued', 'posting', 'booked', 'failed']),
+  attempts: z.number().default(0),
+  postingStartedAt: z.number().nullish(),
+  mayExist: z.boolean().default(false),
+  calendly: CalendlyRefSchema.nullish(),
+  failure: z.object({ code: z.string(), message: z.string() }).nullish(),
+  smsSentAt: z.number().nullish(),
+  dueAt: z.number(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+
+export function toBooking(item: unknown): Booking {
+  const parsed = BookingItemSchema.parse(item);
+  return {
+    bookingId: parsed.bookingId,
+    holdId: parsed.holdId,
+    callId: parsed.callId,
+    slot: parsed.slot,
+    fence: parsed.fence,
+    name: parsed.name,
+    email: parsed.email,
+    phone: parsed.phone ?? null,
+    timezone: parsed.timezone,
+    status: parsed.status,
+    attempts: parsed.attempts,
+    postingStartedAt: parsed.postingStartedAt ?? null,
+    calendly: parsed.calendly ?? null,
+    failure: parsed.failure ?? null,
+    smsSentAt: parsed.smsSentAt ?? null,
+    dueAt: parsed.dueAt,
+    createdAt: parsed.createdAt,
+    updatedAt: parsed.updatedAt,
+  };
+}
+
+/** Drops null attributes: absence is what conditions such as attribute_not_exists(smsSentAt) test for. */
+export function withoutNulls<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as Partial<T>;
+}

@@ -1,0 +1,55 @@
+/**
+ * Every key this product writes, built in one place. Layout of the single table:
+ *
+ * | item         | pk                                   | sk                   | notes                          |
+ * |--------------|--------------------------------------|----------------------|--------------------------------|
+ * | call         | CALL#<callId>                        | CALL                 | offers, live holds, status     |
+ * | slot lock    | SLOT#<eventTypeId>#<UTC day>         | <start, ISO ms>      | state, holder, fence, lease    |
+ * | hold         | HOLD#<holdId>                        | HOLD                 | who, which slot, lease         |
+ * | booking      | BOOKING#<bookingId>                  | BOOKING              | worker state, Calendly refs    |
+ * | availability | AVAIL#<eventTypeId>                  | <YYYY-MM-DD in zone> | shared 60 s cache + fill lease |
+ * | rate budget  | RATE#<name>                          | <window>#<start>     | counters for Calendly limits   |
+ * | idempotency  | idempotency#<function>               | <hash of toolCallId> | Powertools idempotency records |
+ *
+ * Slots are partitioned by event type and UTC day so "what is taken between A and B" is one Query per day.
+ */
+
+/** The last path segment of a Calendly URI ("https://api.calendly.com/event_types/ABC" -> "ABC"). */
+export function uriId(uri: string): string {
+  const id = uri.replace(/\/+$/, '').split('/').pop();
+  if (!id) throw new Error('cannot derive an id from an empty URI');
+  return id;
+}
+
+/** Calendly writes microseconds; keys use one canonical instant form so equal times get equal keys. */
+export function canonicalInstant(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new Error(`not an ISO instant: ${iso}`);
+  return new Date(ms).toISOString();
+}
+
+export const keys = {
+  call: (callId: string) => ({ pk: `CALL#${callId}`, sk: 'CALL' }),
+  slot: (eventTypeUri: string, start: string) => {
+    const instant = canonicalInstant(start);
+    return { pk: slotPartition(eventTypeUri, instant.slice(0, 10)), sk: instant };
+  },
+  hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
+  booking: (bookingId: string) => ({ pk: `BOOKING#${bookingId}`, sk: 'BOOKING' }),
+  availability: (eventTypeUri: string, day: string) => ({ pk: `AVAIL#${uriId(eventTypeUri)}`, sk: day }),
+  rate: (name: string, window: string, windowStart: number) => ({
+    pk: `RATE#${name}`,
+    sk: `${window}#${windowStart}`,
+  }),
+};
+
+/** Partition holding one event type's slot locks for one UTC day. */
+export function slotPartition(eventTypeUri: string, utcDay: string): string {
+  return `SLOT#${uriId(eventTypeUri)}#${utcDay}`;
+}
+
+/** Value of the pending index partition key while a booking is unfinished. */
+export const PENDING_PARTITION = 'PENDING';
+
+/** Epoch seconds for the TTL attribute. */
+export const ttlSeconds = (epochMs: number): number => Math.ceil(epochMs / 1000);

@@ -1,0 +1,336 @@
+/**
+ * The slot lock. One item per (event type, start): conditional writes decide who holds it, and a fence
+ * number that grows on every change of hands lets the booking worker detect a stale holder.
+ *
+ * hold    = one transaction: slot (free, released or lease expired -> held), call (live-hold cap, optimistic
+ *           version), hold item (new). Every condition compares expiresAt itself: TTL deletes lazily.
+ * confirm = one transaction: slot (held by this hold, same fence, lease not expired -> booking), hold
+ *           (held -> confirmed), call (drop the live hold), booking item (new, queued).
+ * release = one transaction: slot (held by this hold -> released), hold (-> released), call (drop it).
+ */
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Booking, Hold } from '../../domain/model.ts';
+import type { ConfirmOutcome, HoldOutcome, HoldRequest, SlotLock } from '../../domain/ports.ts';
+import { CallItemSchema, type SlotItem, SlotItemSchema, toHold, withoutNulls } from './items.ts';
+import { canonicalInstant, keys, PENDING_PARTITION, slotPartition, ttlSeconds } from './keys.ts';
+import { backoff, cancellationReasons, isTransactionConflict } from './transactions.ts';
+
+const DAY_MS = 24 * 3600 * 1000;
+const MAX_ATTEMPTS = 6;
+/** Lock items of past slots are kept a month for audits, then TTL removes them. */
+const SLOT_RETENTION_MS = 30 * DAY_MS;
+
+/** True when the slot item no longer blocks anyone at `now`. */
+export function isSlotFree(slot: SlotItem | null, now: number): boolean {
+  if (!slot) return true;
+  if (slot.state === 'released') return true;
+  return slot.state === 'held' && (slot.expiresAt ?? 0) <= now;
+}
+
+export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): SlotLock {
+  async function readSlot(eventTypeUri: string, start: string): Promise<SlotItem | null> {
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.slot(eventTypeUri, start), ConsistentRead: true }),
+    );
+    return Item ? SlotItemSchema.parse(Item) : null;
+  }
+
+  async function readCall(callId: string) {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }));
+    return Item ? CallItemSchema.parse(Item) : null;
+  }
+
+  async function getHold(holdId: string): Promise<Hold | null> {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.hold(holdId), ConsistentRead: true }));
+    return Item ? toHold(Item) : null;
+  }
+
+  async function hold(request: HoldRequest): Promise<HoldOutcome> {
+    const { call, slot, now } = request;
+    const nowMs = now.getTime();
+    const expiresAt = nowMs + request.leaseMs;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const [slotItem, callItem] = await Promise.all([readSlot(slot.eventTypeUri, slot.start), readCall(call.callId)]);
+
+      // The same call asking again for a slot it already holds gets its existing hold back.
+      if (slotItem?.state === 'held' && slotItem.callId === call.callId && (slotItem.expiresAt ?? 0) > nowMs) {
+        const existing = slotItem.holdId ? await getHold(slotItem.holdId) : null;
+        if (existing) return { kind: 'held', hold: existing };
+      }
+      if (!isSlotFree(slotItem, nowMs)) return { kind: 'taken' };
+
+      const liveHolds = Object.fromEntries(Object.entries(callItem?.holds ?? {}).filter(([, until]) => until > nowMs));
+      if (Object.keys(liveHolds).length >= request.maxLiveHolds) {
+        return { kind: 'too_many_holds', liveHoldIds: Object.keys(liveHolds) };
+      }
+
+      const fence = (slotItem?.fence ?? 0) + 1;
+      const newHold: Hold = {
+        holdId: request.holdId,
+        callId: call.callId,
+        slot,
+        fence,
+        expiresAt,
+        name: request.name,
+        email: request.email,
+        phone: call.callerNumber,
+        status: 'held',
+        bookingId: null,
+        createdAt: nowMs,
+      };
+      const callVersion = callItem?.version ?? 0;
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.slot(slot.eventTypeUri, slot.start),
+                  UpdateExpression:
+                    'SET #state = :held, callId = :callId, holdId = :holdId, fence = :fence, expiresAt = :expiresAt, ' +
+                    '#start = :start, eventTypeUri = :eventTypeUri, #ttl = :ttl REMOVE bookingId',
+                  ConditionExpression:
+                    '(attribute_not_exists(pk) AND :prevFence = :zero) OR (fence = :prevFence AND ' +
+                    '(#state = :released OR (#state = :held AND expiresAt <= :now)))',
+                  ExpressionAttributeNames: { '#state': 'state', '#start': 'start', '#ttl': 'ttl' },
+                  ExpressionAttributeValues: {
+                    ':held': 'held',
+                    ':released': 'released',
+                    ':callId': call.callId,
+                    ':holdId': request.holdId,
+                    ':fence': fence,
+                    ':prevFence': fence - 1,
+                    ':zero': 0,
+                    ':expiresAt': expiresAt,
+                    ':now': nowMs,
+                    ':start': slot.start,
+                    ':eventTypeUri': slot.eventTypeUri,
+                    ':ttl': ttlSeconds(Math.max(expiresAt, Date.parse(slot.start)) + SLOT_RETENTION_MS),
+                  },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.call(call.callId),
+                  UpdateExpression:
+                    'SET callId = :callId, holds = :holds, version = :nextVersion, startedAt = if_not_exists(startedAt, :now)',
+                  ConditionExpression: callItem ? 'version = :version OR attribute_not_exists(version)' : 'attribute_not_exists(pk)',
+                  ExpressionAttributeValues: {
+                    ':callId': call.callId,
+                    ':holds': { ...liveHolds, [request.holdId]: expiresAt },
+                    ':nextVersion': callVersion + 1,
+                    ':now': nowMs,
+                    ...(callItem ? { ':version': callVersion } : {}),
+                  },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.hold(request.holdId), ...withoutNulls(newHold), ttl: ttlSeconds(Date.parse(slot.start) + SLOT_RETENTION_MS) },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+        return { kind: 'held', hold: newHold };
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        const slotReason = reasons[0];
+        if (slotReason?.code === 'ConditionalCheckFailed' && slotReason.item) {
+          const current = SlotItemSchema.parse(slotReason.item);
+          if (!isSlotFree(current, nowMs) && current.callId !== call.callId) return { kind: 'taken' };
+        }
+        // Not final (fence moved on a free slot, the call item changed, a conflicting transaction): re-read.
+        await backoff(attempt);
+      }
+    }
+    return { kind: 'taken' };
+  }
+
+  async function release(held: Hold, now: Date): Promise<boolean> {
+    const dropFromCall = {
+      Update: {
+        TableName: tableName,
+        Key: keys.call(held.callId),
+        UpdateExpression: 'REMOVE holds.#holdId ADD version :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#holdId': held.holdId },
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    };
+    const markHoldReleased = {
+      Update: {
+        TableName: tableName,
+        Key: keys.hold(held.holdId),
+        UpdateExpression: 'SET #status = :released, releasedAt = :now',
+        ConditionExpression: '#status = :held',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':released': 'released', ':held': 'held', ':now': now.getTime() },
+      },
+    };
+    try {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.slot(held.slot.eventTypeUri, held.slot.start),
+                UpdateExpression: 'SET #state = :released REMOVE callId, holdId, expiresAt',
+                ConditionExpression: 'holdId = :holdId AND #state = :held',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':released': 'released', ':held': 'held', ':holdId': held.holdId },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            markHoldReleased,
+            dropFromCall,
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0]?.code !== 'ConditionalCheckFailed' || reasons[1]?.code === 'ConditionalCheckFailed') return false;
+      // The slot moved on (lease expired and someone else took it): the hold is over either way.
+      await db.send(new TransactWriteCommand({ TransactItems: [markHoldReleased, dropFromCall] })).catch((inner) => {
+        if (!cancellationReasons(inner)) throw inner;
+      });
+      return false;
+    }
+  }
+
+  async function confirm(held: Hold, booking: Booking, now: Date): Promise<ConfirmOutcome> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const outcome = await tryConfirm(held, booking, now);
+      if (outcome !== 'conflict') return outcome;
+      await backoff(attempt);
+    }
+    throw new Error('confirm kept losing transaction races');
+  }
+
+  async function tryConfirm(held: Hold, booking: Booking, now: Date): Promise<ConfirmOutcome | 'conflict'> {
+    const nowMs = now.getTime();
+    try {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.slot(held.slot.eventTypeUri, held.slot.start),
+                UpdateExpression: 'SET #state = :booking, bookingId = :bookingId',
+                ConditionExpression: 'holdId = :holdId AND fence = :fence AND #state = :held AND expiresAt > :now',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: {
+                  ':booking': 'booking',
+                  ':held': 'held',
+                  ':bookingId': booking.bookingId,
+                  ':holdId': held.holdId,
+                  ':fence': held.fence,
+                  ':now': nowMs,
+                },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.hold(held.holdId),
+                UpdateExpression: 'SET #status = :confirmed, bookingId = :bookingId',
+                ConditionExpression: '#status = :held',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':confirmed': 'confirmed', ':held': 'held', ':bookingId': booking.bookingId },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.call(held.callId),
+                UpdateExpression: 'REMOVE holds.#holdId ADD version :one',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: { '#holdId': held.holdId },
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...keys.booking(booking.bookingId),
+                  ...withoutNulls(booking),
+                  pendingPk: PENDING_PARTITION,
+                  pendingSk: pendingSortKey(booking.dueAt, booking.bookingId),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return { kind: 'confirmed', booking };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const slotItem = reasons[0]?.item ? SlotItemSchema.parse(reasons[0].item) : null;
+      if (slotItem?.holdId === held.holdId && slotItem.bookingId && slotItem.state !== 'held') {
+        return { kind: 'already_confirmed', bookingId: slotItem.bookingId };
+      }
+      const holdItem = reasons[1]?.item ? toHold(reasons[1].item) : null;
+      if (holdItem?.status === 'confirmed' && holdItem.bookingId) {
+        return { kind: 'already_confirmed', bookingId: holdItem.bookingId };
+      }
+      if (isTransactionConflict(reasons)) return 'conflict';
+      return { kind: 'expired' };
+    }
+  }
+
+  async function takenStarts(eventTypeUri: string, fromIso: string, toIso: string, now: Date): Promise<Set<string>> {
+    const from = canonicalInstant(fromIso);
+    const to = canonicalInstant(toIso);
+    const taken = new Set<string>();
+    const days: string[] = [];
+    for (let day = Date.parse(from.slice(0, 10)); day <= Date.parse(to); day += DAY_MS) {
+      days.push(new Date(day).toISOString().slice(0, 10));
+    }
+    await Promise.all(
+      days.map(async (day) => {
+        let exclusiveStartKey: Record<string, unknown> | undefined;
+        do {
+          const page = await db.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+              ExpressionAttributeValues: { ':pk': slotPartition(eventTypeUri, day), ':from': from, ':to': to },
+              ConsistentRead: true,
+              ExclusiveStartKey: exclusiveStartKey,
+            }),
+          );
+          for (const raw of page.Items ?? []) {
+            const item = SlotItemSchema.parse(raw);
+            const start = canonicalInstant(item.start);
+            if (start < to && !isSlotFree(item, now.getTime())) taken.add(start);
+          }
+          exclusiveStartKey = page.LastEvaluatedKey;
+        } while (exclusiveStartKey);
+      }),
+    );
+    return taken;
+  }
+
+  return { hold, getHold, release, confirm, takenStarts };
+}
+
+/** Sort key of the pending index: when the booking is due next, unique per booking. */
+export function pendingSortKey(dueAt: number, bookingId: string): string {
+  return `${new Date(dueAt).toISOString()}#${bookingId}`;
+}
+

@@ -1,0 +1,24 @@
+/** The whole persistence layer on one DynamoDB table, built once per container. */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Store } from '../../domain/ports.ts';
+import { createBookingRepository } from './booking-repository.ts';
+import { createCallRepository } from './call-repository.ts';
+import { createDocumentClient } from './client.ts';
+import { createSlotLock } from './slot-lock.ts';
+
+export interface DynamoStore extends Store {
+  tableName: string;
+  documentClient: DynamoDBDocumentClient;
+}
+
+/** Repositories over the application table; pass a client to share one, or let it build its own. */
+export function createDynamoStore(options: { tableName: string; documentClient?: DynamoDBDocumentClient }): DynamoStore {
+  const db = options.documentClient ?? createDocumentClient();
+  return {
+    tableName: options.tableName,
+    documentClient: db,
+    calls: createCallRepository(db, options.tableName),
+    slots: createSlotLock(db, options.tableName),
+    bookings: createBookingRepository(db, options.tableName),
+  };
+}
