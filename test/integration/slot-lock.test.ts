@@ -62,7 +62,7 @@ async function heldOrFail(store: DynamoStore, request: HoldRequest): Promise<Hol
   return outcome.hold;
 }
 
-const after = (ms: number) => new Date(T0.getTime() + ms);
+const plus = (ms: number) => new Date(T0.getTime() + ms);
 
 describe('slot lock on DynamoDB Local', () => {
   let table: TestTable;
@@ -75,7 +75,11 @@ describe('slot lock on DynamoDB Local', () => {
 
   async function slotItem(slot: SlotRef) {
     const { Item } = await table.documentClient.send(
-      new GetCommand({ TableName: table.tableName, Key: keys.slot(slot.eventTypeUri, slot.start), ConsistentRead: true }),
+      new GetCommand({
+        TableName: table.tableName,
+        Key: keys.slot(slot.eventTypeUri, slot.start),
+        ConsistentRead: true,
+      }),
     );
     return Item;
   }
@@ -89,26 +93,31 @@ describe('slot lock on DynamoDB Local', () => {
     expect(winners).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome.kind === 'taken')).toHaveLength(49);
     const item = await slotItem(slot);
-    expect(item).toMatchObject({ state: 'held', holdId: winners[0]?.holdId, callId: winners[0]?.callId, fence: 1 });
+    expect(item).toMatchObject({
+      state: 'held',
+      holdId: winners[0]?.holdId,
+      callId: winners[0]?.callId,
+      fence: 1,
+    });
   });
 
   it('lets the next caller take a slot whose lease expired, before TTL deletes anything', async () => {
     const slot = freshSlot();
     const first = await heldOrFail(store, holdRequest('CA-first', slot));
-    expect((await store.slots.hold(holdRequest('CA-second', slot, after(LEASE_MS - 1)))).kind).toBe('taken');
+    expect((await store.slots.hold(holdRequest('CA-second', slot, plus(LEASE_MS - 1)))).kind).toBe('taken');
 
-    const second = await heldOrFail(store, holdRequest('CA-second', slot, after(LEASE_MS)));
+    const second = await heldOrFail(store, holdRequest('CA-second', slot, plus(LEASE_MS)));
     expect(second.fence).toBe(first.fence + 1);
     const item = await slotItem(slot);
     expect(item).toMatchObject({ holdId: second.holdId, fence: 2 });
     // The TTL attribute is still in the future: the take-over relied on expiresAt, not on deletion.
-    expect(item?.ttl).toBeGreaterThan(after(LEASE_MS).getTime() / 1000);
+    expect(item?.ttl).toBeGreaterThan(plus(LEASE_MS).getTime() / 1000);
   });
 
   it('returns the existing hold when the same call holds the same slot again', async () => {
     const slot = freshSlot();
     const first = await heldOrFail(store, holdRequest('CA-again', slot));
-    const again = await heldOrFail(store, holdRequest('CA-again', slot, after(1000)));
+    const again = await heldOrFail(store, holdRequest('CA-again', slot, plus(1000)));
     expect(again.holdId).toBe(first.holdId);
   });
 
@@ -119,17 +128,17 @@ describe('slot lock on DynamoDB Local', () => {
     const third = await store.slots.hold(holdRequest(callId, freshSlot()));
     expect(third.kind).toBe('too_many_holds');
 
-    const later = await store.slots.hold(holdRequest(callId, freshSlot(), after(LEASE_MS + 1)));
+    const later = await store.slots.hold(holdRequest(callId, freshSlot(), plus(LEASE_MS + 1)));
     expect(later.kind).toBe('held');
   });
 
   it('frees the slot for others when a hold is released', async () => {
     const slot = freshSlot();
     const hold = await heldOrFail(store, holdRequest('CA-release', slot));
-    expect(await store.slots.release(hold, after(1000))).toBe(true);
-    expect(await store.slots.release(hold, after(2000))).toBe(false);
+    expect(await store.slots.release(hold, plus(1000))).toBe(true);
+    expect(await store.slots.release(hold, plus(2000))).toBe(false);
     expect((await store.slots.getHold(hold.holdId))?.status).toBe('released');
-    const next = await heldOrFail(store, holdRequest('CA-next', slot, after(3000)));
+    const next = await heldOrFail(store, holdRequest('CA-next', slot, plus(3000)));
     expect(next.fence).toBe(2);
   });
 
@@ -137,19 +146,19 @@ describe('slot lock on DynamoDB Local', () => {
     const slot = freshSlot();
     const hold = await heldOrFail(store, holdRequest('CA-confirm', slot));
     const booking = bookingFor(hold);
-    const first = await store.slots.confirm(hold, booking, after(1000));
+    const first = await store.slots.confirm(hold, booking, plus(1000));
     expect(first.kind).toBe('confirmed');
-    const repeat = await store.slots.confirm(hold, bookingFor(hold), after(2000));
+    const repeat = await store.slots.confirm(hold, bookingFor(hold), plus(2000));
     expect(repeat).toEqual({ kind: 'already_confirmed', bookingId: booking.bookingId });
     expect(await slotItem(slot)).toMatchObject({ state: 'booking', bookingId: booking.bookingId });
     // A slot on its way into Calendly cannot be taken, however long the lease has been gone.
-    expect((await store.slots.hold(holdRequest('CA-late', slot, after(10 * LEASE_MS)))).kind).toBe('taken');
+    expect((await store.slots.hold(holdRequest('CA-late', slot, plus(10 * LEASE_MS)))).kind).toBe('taken');
   });
 
   it('refuses to confirm a hold whose lease expired', async () => {
     const slot = freshSlot();
     const hold = await heldOrFail(store, holdRequest('CA-slow', slot));
-    const outcome = await store.slots.confirm(hold, bookingFor(hold), after(LEASE_MS + 1));
+    const outcome = await store.slots.confirm(hold, bookingFor(hold), plus(LEASE_MS + 1));
     expect(outcome.kind).toBe('expired');
     expect(await store.bookings.get(bookingFor(hold).bookingId)).toBeNull();
   });
@@ -158,21 +167,27 @@ describe('slot lock on DynamoDB Local', () => {
     const slot = freshSlot();
     const hold = await heldOrFail(store, holdRequest('CA-lost', slot));
     const booking = bookingFor(hold);
-    await store.slots.confirm(hold, booking, after(1000));
-    const claimed = await store.bookings.claim(booking.bookingId, after(2000), { staleAfterMs: 60_000 });
+    await store.slots.confirm(hold, booking, plus(1000));
+    const claimed = await store.bookings.claim(booking.bookingId, plus(2000), { staleAfterMs: 60_000 });
     if (claimed.kind !== 'claimed') throw new Error(claimed.kind);
     // Calendly refused it: the slot is released, then another caller takes it (fence 2).
-    await store.bookings.markFailed(claimed.booking, { code: 'slot_unavailable', message: 'taken' }, after(3000));
-    await heldOrFail(store, holdRequest('CA-other', slot, after(4000)));
+    await store.bookings.markFailed(
+      claimed.booking,
+      { code: 'slot_unavailable', message: 'taken' },
+      plus(3000),
+    );
+    await heldOrFail(store, holdRequest('CA-other', slot, plus(4000)));
     // A duplicate of the old message arrives: the booking is finished and the slot belongs to someone else.
-    expect((await store.bookings.claim(booking.bookingId, after(5000), { staleAfterMs: 60_000 })).kind).toBe('finished');
+    expect((await store.bookings.claim(booking.bookingId, plus(5000), { staleAfterMs: 60_000 })).kind).toBe(
+      'finished',
+    );
   });
 
   it('refuses the claim when the slot fence moved on under a queued booking', async () => {
     const slot = freshSlot();
     const hold = await heldOrFail(store, holdRequest('CA-fenced', slot));
     const booking = bookingFor(hold);
-    await store.slots.confirm(hold, booking, after(1000));
+    await store.slots.confirm(hold, booking, plus(1000));
     // Simulate a stale booking record: same booking, but written against an older fence.
     const stale = { ...booking, bookingId: newBookingId(), fence: hold.fence - 1 };
     await table.documentClient.send(
@@ -181,45 +196,52 @@ describe('slot lock on DynamoDB Local', () => {
         Item: { ...keys.booking(stale.bookingId), ...stale },
       }),
     );
-    expect((await store.bookings.claim(stale.bookingId, after(2000), { staleAfterMs: 60_000 })).kind).toBe('hold_lost');
+    expect((await store.bookings.claim(stale.bookingId, plus(2000), { staleAfterMs: 60_000 })).kind).toBe(
+      'hold_lost',
+    );
   });
 
   it('lets one worker post at a time and hands a stale lease over with a reconcile flag', async () => {
     const slot = freshSlot();
     const hold = await heldOrFail(store, holdRequest('CA-workers', slot));
     const booking = bookingFor(hold);
-    await store.slots.confirm(hold, booking, after(1000));
-    const first = await store.bookings.claim(booking.bookingId, after(2000), { staleAfterMs: 60_000 });
+    await store.slots.confirm(hold, booking, plus(1000));
+    const first = await store.bookings.claim(booking.bookingId, plus(2000), { staleAfterMs: 60_000 });
     expect(first).toMatchObject({ kind: 'claimed', mustReconcile: false });
-    expect((await store.bookings.claim(booking.bookingId, after(3000), { staleAfterMs: 60_000 })).kind).toBe('busy');
-    const takeover = await store.bookings.claim(booking.bookingId, after(70_000), { staleAfterMs: 60_000 });
+    expect((await store.bookings.claim(booking.bookingId, plus(3000), { staleAfterMs: 60_000 })).kind).toBe(
+      'busy',
+    );
+    const takeover = await store.bookings.claim(booking.bookingId, plus(70_000), { staleAfterMs: 60_000 });
     expect(takeover).toMatchObject({ kind: 'claimed', mustReconcile: true });
     if (takeover.kind !== 'claimed') return;
     const ref = { inviteeUri: 'i', eventUri: 'e', cancelUrl: 'c', rescheduleUrl: 'r' };
-    const booked = await store.bookings.markBooked(takeover.booking, ref, after(71_000));
+    const booked = await store.bookings.markBooked(takeover.booking, ref, plus(71_000));
     expect(booked).toMatchObject({ status: 'booked', calendly: ref });
     expect(await slotItem(slot)).toMatchObject({ state: 'booked' });
     // A redelivered message finds it finished; marking it booked again changes nothing.
-    expect((await store.bookings.markBooked(takeover.booking, ref, after(72_000))).status).toBe('booked');
-    expect(await store.bookings.listDue(after(10 * 60_000), 10)).not.toContainEqual(
+    expect((await store.bookings.markBooked(takeover.booking, ref, plus(72_000))).status).toBe('booked');
+    expect(await store.bookings.listDue(plus(10 * 60_000), 10)).not.toContainEqual(
       expect.objectContaining({ bookingId: booking.bookingId }),
     );
   });
 
   it('lists held, booking and booked starts as taken and skips expired or released ones', async () => {
     const base = Date.parse('2026-12-10T15:00:00Z');
-    const at = (minutes: number) => ({ eventTypeUri: EVENT_TYPE, start: new Date(base + minutes * 60_000).toISOString() });
+    const at = (minutes: number) => ({
+      eventTypeUri: EVENT_TYPE,
+      start: new Date(base + minutes * 60_000).toISOString(),
+    });
     const held = await heldOrFail(store, holdRequest('CA-t1', at(0)));
-    const expired = await heldOrFail(store, holdRequest('CA-t2', at(30), after(-LEASE_MS - 1)));
+    const expired = await heldOrFail(store, holdRequest('CA-t2', at(30), plus(-LEASE_MS - 1)));
     const released = await heldOrFail(store, holdRequest('CA-t3', at(60)));
-    await store.slots.release(released, after(1));
+    await store.slots.release(released, plus(1));
     const confirmed = await heldOrFail(store, holdRequest('CA-t4', at(90)));
-    await store.slots.confirm(confirmed, bookingFor(confirmed), after(2));
+    await store.slots.confirm(confirmed, bookingFor(confirmed), plus(2));
     const taken = await store.slots.takenStarts(
       EVENT_TYPE,
       new Date(base - 60_000).toISOString(),
       new Date(base + 24 * 3600_000).toISOString(),
-      after(3),
+      plus(3),
     );
     expect([...taken].sort()).toEqual([held.slot.start, confirmed.slot.start].sort());
     expect(expired.slot.start).not.toBe(held.slot.start);
@@ -228,8 +250,10 @@ describe('slot lock on DynamoDB Local', () => {
   it('sends the SMS claim to exactly one of several concurrent workers', async () => {
     const hold = await heldOrFail(store, holdRequest('CA-sms', freshSlot()));
     const booking = bookingFor(hold);
-    await store.slots.confirm(hold, booking, after(1000));
-    const claims = await Promise.all(Array.from({ length: 5 }, () => store.bookings.claimSms(booking.bookingId, after(2000))));
+    await store.slots.confirm(hold, booking, plus(1000));
+    const claims = await Promise.all(
+      Array.from({ length: 5 }, () => store.bookings.claimSms(booking.bookingId, plus(2000))),
+    );
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 });

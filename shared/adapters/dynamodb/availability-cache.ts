@@ -14,11 +14,18 @@ const CacheItemSchema = z.object({
   fetchedAt: z.number(),
 });
 
-export function createAvailabilityCache(db: DynamoDBDocumentClient, tableName: string): AvailabilityCachePort {
+export function createAvailabilityCache(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+): AvailabilityCachePort {
   return {
     async read(eventTypeUri, day) {
       const { Item } = await db.send(
-        new GetCommand({ TableName: tableName, Key: keys.availability(eventTypeUri, day), ConsistentRead: true }),
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.availability(eventTypeUri, day),
+          ConsistentRead: true,
+        }),
       );
       const parsed = CacheItemSchema.safeParse(Item);
       return parsed.success ? parsed.data : null;

@@ -4,13 +4,19 @@
  * message can never post. A posting lease that outlives the worker's timeout lets a redelivery take over
  * after a crash; the taker reconciles with Calendly before posting again.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Booking } from '../../domain/model.ts';
 import type { BookingRepository, ClaimOutcome } from '../../domain/ports.ts';
-import { TABLE_SCHEMA } from './table-schema.ts';
 import { BookingItemSchema, toBooking } from './items.ts';
 import { keys, PENDING_PARTITION, ttlSeconds } from './keys.ts';
 import { pendingSortKey } from './slot-lock.ts';
+import { TABLE_SCHEMA } from './table-schema.ts';
 import { backoff, cancellationReasons, conditionFailedItem } from './transactions.ts';
 
 const MAX_ATTEMPTS = 5;
@@ -30,7 +36,11 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     return item ? toBooking(item) : null;
   }
 
-  async function claim(bookingId: string, now: Date, options: { staleAfterMs: number }): Promise<ClaimOutcome> {
+  async function claim(
+    bookingId: string,
+    now: Date,
+    options: { staleAfterMs: number },
+  ): Promise<ClaimOutcome> {
     const nowMs = now.getTime();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const item = await readRaw(bookingId);
@@ -51,7 +61,11 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
                   Key: keys.slot(item.slot.eventTypeUri, item.slot.start),
                   ConditionExpression: 'holdId = :holdId AND fence = :fence AND #state = :booking',
                   ExpressionAttributeNames: { '#state': 'state' },
-                  ExpressionAttributeValues: { ':holdId': item.holdId, ':fence': item.fence, ':booking': 'booking' },
+                  ExpressionAttributeValues: {
+                    ':holdId': item.holdId,
+                    ':fence': item.fence,
+                    ':booking': 'booking',
+                  },
                 },
               },
               {
@@ -132,15 +146,27 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
       UpdateExpression: set,
       ConditionExpression: 'holdId = :holdId AND fence = :fence AND #state = :booking',
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':holdId': booking.holdId, ':fence': booking.fence, ':booking': 'booking', ...values },
+      ExpressionAttributeValues: {
+        ':holdId': booking.holdId,
+        ':fence': booking.fence,
+        ':booking': 'booking',
+        ...values,
+      },
     };
   }
 
   /** Moves a booking to a final state together with its slot; if the slot is not ours any more, the booking alone. */
-  async function finish(booking: Booking, bookingSet: Record<string, unknown>, slotUpdate: ReturnType<typeof slotTransition>, now: Date): Promise<Booking> {
+  async function finish(
+    booking: Booking,
+    bookingSet: Record<string, unknown>,
+    slotUpdate: ReturnType<typeof slotTransition>,
+    now: Date,
+  ): Promise<Booking> {
     const bookingUpdate = finishBooking(booking, bookingSet, now.getTime());
     try {
-      await db.send(new TransactWriteCommand({ TransactItems: [{ Update: slotUpdate }, { Update: bookingUpdate }] }));
+      await db.send(
+        new TransactWriteCommand({ TransactItems: [{ Update: slotUpdate }, { Update: bookingUpdate }] }),
+      );
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
@@ -247,7 +273,10 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
           TableName: tableName,
           IndexName: TABLE_SCHEMA.pendingIndex.name,
           KeyConditionExpression: '#pk = :pending AND #sk < :before',
-          ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.pendingIndex.partitionKey, '#sk': TABLE_SCHEMA.pendingIndex.sortKey },
+          ExpressionAttributeNames: {
+            '#pk': TABLE_SCHEMA.pendingIndex.partitionKey,
+            '#sk': TABLE_SCHEMA.pendingIndex.sortKey,
+          },
           ExpressionAttributeValues: { ':pending': PENDING_PARTITION, ':before': before.toISOString() },
           Limit: limit,
         }),

@@ -12,7 +12,9 @@ const MAX_OFFER_ATTEMPTS = 5;
 
 export function createCallRepository(db: DynamoDBDocumentClient, tableName: string): CallRepository {
   async function readItem(callId: string): Promise<CallItem | null> {
-    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }));
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }),
+    );
     return Item ? CallItemSchema.parse(Item) : null;
   }
 
@@ -56,7 +58,9 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
               UpdateExpression:
                 'SET callId = :callId, offers = :offers, offerSeq = :next, startedAt = if_not_exists(startedAt, :now), ' +
                 '#ttl = if_not_exists(#ttl, :ttl)',
-              ConditionExpression: item ? 'offerSeq = :seq OR attribute_not_exists(offerSeq)' : 'attribute_not_exists(pk)',
+              ConditionExpression: item
+                ? 'offerSeq = :seq OR attribute_not_exists(offerSeq)'
+                : 'attribute_not_exists(pk)',
               ExpressionAttributeNames: { '#ttl': 'ttl' },
               ExpressionAttributeValues: {
                 ':callId': callId,

@@ -39,7 +39,11 @@ export function createRateBudget(
                   UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
                   ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
                   ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-                  ExpressionAttributeValues: { ':one': 1, ':limit': window.limit, ':ttl': ttlSeconds(end + 3600_000) },
+                  ExpressionAttributeValues: {
+                    ':one': 1,
+                    ':limit': window.limit,
+                    ':ttl': ttlSeconds(end + 3600_000),
+                  },
                 },
               })),
             }),
@@ -53,7 +57,9 @@ export function createRateBudget(
             continue;
           }
           const exhaustedUntil = Math.max(
-            ...buckets.filter((_, i) => reasons[i]?.code === 'ConditionalCheckFailed').map((bucket) => bucket.end),
+            ...buckets
+              .filter((_, i) => reasons[i]?.code === 'ConditionalCheckFailed')
+              .map((bucket) => bucket.end),
           );
           return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((exhaustedUntil - nowMs) / 1000)) };
         }

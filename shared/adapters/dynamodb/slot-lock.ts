@@ -8,7 +8,12 @@
  *           (held -> confirmed), call (drop the live hold), booking item (new, queued).
  * release = one transaction: slot (held by this hold -> released), hold (-> released), call (drop it).
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Booking, Hold } from '../../domain/model.ts';
 import type { ConfirmOutcome, HoldOutcome, HoldRequest, SlotLock } from '../../domain/ports.ts';
 import { CallItemSchema, type SlotItem, SlotItemSchema, toHold, withoutNulls } from './items.ts';
@@ -36,12 +41,16 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
   }
 
   async function readCall(callId: string) {
-    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }));
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }),
+    );
     return Item ? CallItemSchema.parse(Item) : null;
   }
 
   async function getHold(holdId: string): Promise<Hold | null> {
-    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.hold(holdId), ConsistentRead: true }));
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.hold(holdId), ConsistentRead: true }),
+    );
     return Item ? toHold(Item) : null;
   }
 
@@ -50,16 +59,25 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
     const nowMs = now.getTime();
     const expiresAt = nowMs + request.leaseMs;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [slotItem, callItem] = await Promise.all([readSlot(slot.eventTypeUri, slot.start), readCall(call.callId)]);
+      const [slotItem, callItem] = await Promise.all([
+        readSlot(slot.eventTypeUri, slot.start),
+        readCall(call.callId),
+      ]);
 
       // The same call asking again for a slot it already holds gets its existing hold back.
-      if (slotItem?.state === 'held' && slotItem.callId === call.callId && (slotItem.expiresAt ?? 0) > nowMs) {
+      if (
+        slotItem?.state === 'held' &&
+        slotItem.callId === call.callId &&
+        (slotItem.expiresAt ?? 0) > nowMs
+      ) {
         const existing = slotItem.holdId ? await getHold(slotItem.holdId) : null;
         if (existing) return { kind: 'held', hold: existing };
       }
       if (!isSlotFree(slotItem, nowMs)) return { kind: 'taken' };
 
-      const liveHolds = Object.fromEntries(Object.entries(callItem?.holds ?? {}).filter(([, until]) => until > nowMs));
+      const liveHolds = Object.fromEntries(
+        Object.entries(callItem?.holds ?? {}).filter(([, until]) => until > nowMs),
+      );
       if (Object.keys(liveHolds).length >= request.maxLiveHolds) {
         return { kind: 'too_many_holds', liveHoldIds: Object.keys(liveHolds) };
       }
@@ -117,7 +135,9 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
                   Key: keys.call(call.callId),
                   UpdateExpression:
                     'SET callId = :callId, holds = :holds, version = :nextVersion, startedAt = if_not_exists(startedAt, :now)',
-                  ConditionExpression: callItem ? 'version = :version OR attribute_not_exists(version)' : 'attribute_not_exists(pk)',
+                  ConditionExpression: callItem
+                    ? 'version = :version OR attribute_not_exists(version)'
+                    : 'attribute_not_exists(pk)',
                   ExpressionAttributeValues: {
                     ':callId': call.callId,
                     ':holds': { ...liveHolds, [request.holdId]: expiresAt },
@@ -130,7 +150,11 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
               {
                 Put: {
                   TableName: tableName,
-                  Item: { ...keys.hold(request.holdId), ...withoutNulls(newHold), ttl: ttlSeconds(Date.parse(slot.start) + SLOT_RETENTION_MS) },
+                  Item: {
+                    ...keys.hold(request.holdId),
+                    ...withoutNulls(newHold),
+                    ttl: ttlSeconds(Date.parse(slot.start) + SLOT_RETENTION_MS),
+                  },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -185,7 +209,11 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
                 UpdateExpression: 'SET #state = :released REMOVE callId, holdId, expiresAt',
                 ConditionExpression: 'holdId = :holdId AND #state = :held',
                 ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: { ':released': 'released', ':held': 'held', ':holdId': held.holdId },
+                ExpressionAttributeValues: {
+                  ':released': 'released',
+                  ':held': 'held',
+                  ':holdId': held.holdId,
+                },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
@@ -198,11 +226,14 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      if (reasons[0]?.code !== 'ConditionalCheckFailed' || reasons[1]?.code === 'ConditionalCheckFailed') return false;
+      if (reasons[0]?.code !== 'ConditionalCheckFailed' || reasons[1]?.code === 'ConditionalCheckFailed')
+        return false;
       // The slot moved on (lease expired and someone else took it): the hold is over either way.
-      await db.send(new TransactWriteCommand({ TransactItems: [markHoldReleased, dropFromCall] })).catch((inner) => {
-        if (!cancellationReasons(inner)) throw inner;
-      });
+      await db
+        .send(new TransactWriteCommand({ TransactItems: [markHoldReleased, dropFromCall] }))
+        .catch((inner) => {
+          if (!cancellationReasons(inner)) throw inner;
+        });
       return false;
     }
   }
@@ -227,7 +258,8 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
                 TableName: tableName,
                 Key: keys.slot(held.slot.eventTypeUri, held.slot.start),
                 UpdateExpression: 'SET #state = :booking, bookingId = :bookingId',
-                ConditionExpression: 'holdId = :holdId AND fence = :fence AND #state = :held AND expiresAt > :now',
+                ConditionExpression:
+                  'holdId = :holdId AND fence = :fence AND #state = :held AND expiresAt > :now',
                 ExpressionAttributeNames: { '#state': 'state' },
                 ExpressionAttributeValues: {
                   ':booking': 'booking',
@@ -247,7 +279,11 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
                 UpdateExpression: 'SET #status = :confirmed, bookingId = :bookingId',
                 ConditionExpression: '#status = :held',
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':confirmed': 'confirmed', ':held': 'held', ':bookingId': booking.bookingId },
+                ExpressionAttributeValues: {
+                  ':confirmed': 'confirmed',
+                  ':held': 'held',
+                  ':bookingId': booking.bookingId,
+                },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
@@ -293,7 +329,12 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
     }
   }
 
-  async function takenStarts(eventTypeUri: string, fromIso: string, toIso: string, now: Date): Promise<Set<string>> {
+  async function takenStarts(
+    eventTypeUri: string,
+    fromIso: string,
+    toIso: string,
+    now: Date,
+  ): Promise<Set<string>> {
     const from = canonicalInstant(fromIso);
     const to = canonicalInstant(toIso);
     const taken = new Set<string>();
@@ -309,7 +350,11 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
             new QueryCommand({
               TableName: tableName,
               KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: { ':pk': slotPartition(eventTypeUri, day), ':from': from, ':to': to },
+              ExpressionAttributeValues: {
+                ':pk': slotPartition(eventTypeUri, day),
+                ':from': from,
+                ':to': to,
+              },
               ConsistentRead: true,
               ExclusiveStartKey: exclusiveStartKey,
             }),
@@ -333,4 +378,3 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
 export function pendingSortKey(dueAt: number, bookingId: string): string {
   return `${new Date(dueAt).toISOString()}#${bookingId}`;
 }
-

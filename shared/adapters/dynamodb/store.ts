@@ -12,7 +12,10 @@ export interface DynamoStore extends Store {
 }
 
 /** Repositories over the application table; pass a client to share one, or let it build its own. */
-export function createDynamoStore(options: { tableName: string; documentClient?: DynamoDBDocumentClient }): DynamoStore {
+export function createDynamoStore(options: {
+  tableName: string;
+  documentClient?: DynamoDBDocumentClient;
+}): DynamoStore {
   const db = options.documentClient ?? createDocumentClient();
   return {
     tableName: options.tableName,

@@ -4,9 +4,10 @@
  * under one partition (Powertools' static key with our table's sort key); tool calls come at a few per
  * second per call, far below one partition's write capacity.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLE_SCHEMA } from './table-schema.ts';
 
 /** Long enough to cover any call; replays after this run again (and find their holds by id). */
@@ -20,7 +21,10 @@ export interface ToolCallIdempotency {
   ): (input: TInput) => Promise<TResult>;
 }
 
-export function createToolCallIdempotency(options: { tableName: string; client: DynamoDBClient }): ToolCallIdempotency {
+export function createToolCallIdempotency(options: {
+  tableName: string;
+  client: DynamoDBClient;
+}): ToolCallIdempotency {
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: options.tableName,
     keyAttr: TABLE_SCHEMA.partitionKey,

@@ -29,8 +29,10 @@ export function conditionFailedItem(error: unknown): { item: Record<string, unkn
 
 /** True when a transaction lost a race with another transaction and may simply be retried. */
 export function isTransactionConflict(reasons: CancellationReason[]): boolean {
-  return reasons.some((reason) => reason.code === 'TransactionConflict') &&
-    !reasons.some((reason) => reason.code === 'ConditionalCheckFailed');
+  return (
+    reasons.some((reason) => reason.code === 'TransactionConflict') &&
+    !reasons.some((reason) => reason.code === 'ConditionalCheckFailed')
+  );
 }
 
 /** Short randomised pause before retrying a conflicting transaction. */
