@@ -1,0 +1,84 @@
+/** Injected faults and latency: how tests make the sandbox slow, rate limited or broken on purpose. */
+import type { EndpointSelector, SandboxEndpoint } from './endpoints.ts';
+
+/** What an injected fault answers. 'drop' closes the connection without any response (a network error). */
+export type FaultStatus = 429 | 500 | 502 | 503 | 'drop';
+
+/** A fault to inject into the next `times` matching requests. */
+export interface FaultSpec {
+  endpoint: EndpointSelector;
+  status: FaultStatus;
+  /** How many matching requests fail (default 1). */
+  times?: number;
+  /** X-RateLimit-Reset of an injected 429 (default 60). */
+  resetSeconds?: number;
+  /**
+   * Apply the request first, then answer with the fault: the booking exists but the client never hears so
+   * (a lost response). Default false: the request has no effect.
+   */
+  afterCommit?: boolean;
+}
+
+interface ArmedFault {
+  endpoint: EndpointSelector;
+  status: FaultStatus;
+  remaining: number;
+  resetSeconds: number;
+  afterCommit: boolean;
+}
+
+/** A fault that fired for one request. */
+export interface FiredFault {
+  status: FaultStatus;
+  resetSeconds: number;
+  afterCommit: boolean;
+}
+
+/** Armed faults and configured latency. */
+export class FaultBook {
+  private faults: ArmedFault[] = [];
+  private globalLatencyMs: number;
+  private readonly endpointLatencyMs = new Map<SandboxEndpoint, number>();
+
+  constructor(latencyMs = 0) {
+    this.globalLatencyMs = latencyMs;
+  }
+
+  inject(spec: FaultSpec): void {
+    this.faults.push({
+      endpoint: spec.endpoint,
+      status: spec.status,
+      remaining: spec.times ?? 1,
+      resetSeconds: spec.resetSeconds ?? 60,
+      afterCommit: spec.afterCommit ?? false,
+    });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** Consumes one use of the first armed fault matching `endpoint`, if any. */
+  take(endpoint: SandboxEndpoint): FiredFault | null {
+    const fault = this.faults.find(
+      (candidate) =>
+        candidate.remaining > 0 && (candidate.endpoint === 'any' || candidate.endpoint === endpoint),
+    );
+    if (fault === undefined) return null;
+    fault.remaining -= 1;
+    this.faults = this.faults.filter((candidate) => candidate.remaining > 0);
+    return { status: fault.status, resetSeconds: fault.resetSeconds, afterCommit: fault.afterCommit };
+  }
+
+  /** Sets latency for one endpoint, or for all of them when `endpoint` is omitted (0 removes it). */
+  setLatency(ms: number, endpoint?: SandboxEndpoint): void {
+    if (endpoint === undefined) this.globalLatencyMs = ms;
+    else if (ms > 0) this.endpointLatencyMs.set(endpoint, ms);
+    else this.endpointLatencyMs.delete(endpoint);
+  }
+
+  /** Latency of `endpoint`; requests that match no endpoint (401s on unknown paths, 404s) get the global one. */
+  latencyFor(endpoint: SandboxEndpoint | null): number {
+    return (endpoint === null ? undefined : this.endpointLatencyMs.get(endpoint)) ?? this.globalLatencyMs;
+  }
+}

@@ -1,0 +1,427 @@
+/**
+ * Calendly API v2 adapter (CalendlyPort). Every response is parsed with zod; every failure becomes one of the
+ * domain's vendor errors, with the original as `cause` and never the token, an email or a query string in a
+ * message. GETs are retried once on 5xx/network errors; POST /invitees never is, because Calendly has no
+ * idempotency key: after a failed POST the caller looks the booking up (findInviteeByTracking) before retrying.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { z } from 'zod';
+import {
+  BadRequestError,
+  SlotUnavailableError,
+  VendorRateLimitedError,
+  VendorRejectedError,
+  VendorUnavailableError,
+} from '../../domain/errors.ts';
+import type {
+  AvailableTime,
+  CalendlyPort,
+  CalendlyUser,
+  CreatedInvitee,
+  CreateInviteeInput,
+  EventTypeInfo,
+  FindInviteeQuery,
+} from '../../domain/ports.ts';
+import {
+  AvailableTimesSchema,
+  type CalendlyError,
+  CalendlyErrorSchema,
+  type CalendlyEventType,
+  type CalendlyInvitee,
+  EventTypeListSchema,
+  EventTypeResponseSchema,
+  InviteeListSchema,
+  InviteeResponseSchema,
+  ScheduledEventListSchema,
+  UserResponseSchema,
+} from './schemas.ts';
+
+/** How to reach Calendly. */
+export interface CalendlyClientOptions {
+  /** API base, e.g. https://api.calendly.com or a sandbox URL. */
+  baseUrl: string;
+  /** Personal access token or OAuth access token. */
+  token: string;
+  /** Per-request budget including the body (default 8000 ms). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** A non-2xx answer from Calendly; carried as `cause` of the domain error thrown for it. */
+export class CalendlyHttpError extends Error {
+  readonly status: number;
+  readonly body: CalendlyError | null;
+
+  constructor(operation: string, status: number, body: CalendlyError | null) {
+    super(`${operation} answered ${status}${body ? `: ${describeError(body)}` : ''}`);
+    this.name = 'CalendlyHttpError';
+    this.status = status;
+    this.body = body;
+  }
+}
+
+const VENDOR = 'calendly';
+const DEFAULT_TIMEOUT_MS = 8000;
+const RETRY_DELAY_MS = 200;
+const PAGE_SIZE = 100;
+const DEFAULT_RATE_LIMIT_RESET_SECONDS = 60;
+const FIND_WINDOW_MS = 60_000;
+// Wording Calendly (and clients in the wild) use when a start time cannot be booked (reference §4.4).
+const SLOT_UNAVAILABLE = /not available|no longer available|unavailable|already (been )?(booked|taken)/i;
+
+type Attempt =
+  | { kind: 'response'; status: number; headers: Headers; text: string }
+  | { kind: 'timeout'; error: unknown }
+  | { kind: 'network'; error: unknown };
+
+interface RequestSpec<S extends z.ZodType> {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  schema: S;
+  /** POST /invitees: a 4xx saying the time is not available becomes SlotUnavailableError. */
+  slotErrors?: boolean;
+}
+
+/** Builds the Calendly adapter. */
+export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPort {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const authorization = `Bearer ${options.token}`;
+
+  async function attempt(spec: RequestSpec<z.ZodType>): Promise<Attempt> {
+    const url = new URL(`${baseUrl}${spec.path}`);
+    for (const [name, value] of Object.entries(spec.query ?? {})) url.searchParams.set(name, value);
+    try {
+      const response = await fetchImpl(url, {
+        method: spec.method,
+        headers: {
+          authorization,
+          accept: 'application/json',
+          ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        // Never follow a redirect with the bearer token attached.
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      // Read inside the same timeout: a stalled body is as bad as a stalled connect.
+      const text = await response.text();
+      return { kind: 'response', status: response.status, headers: response.headers, text };
+    } catch (error) {
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      return timedOut ? { kind: 'timeout', error } : { kind: 'network', error };
+    }
+  }
+
+  async function request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.infer<S>> {
+    let result = await attempt(spec);
+    // One quick retry for reads only. A timeout already spent the caller's budget, so it is not retried.
+    if (
+      spec.method === 'GET' &&
+      (result.kind === 'network' || (result.kind === 'response' && result.status >= 500))
+    ) {
+      await sleep(RETRY_DELAY_MS);
+      result = await attempt(spec);
+    }
+    return interpret(spec, result);
+  }
+
+  function interpret<S extends z.ZodType>(spec: RequestSpec<S>, result: Attempt): z.infer<S> {
+    const operation = `${spec.method} ${spec.path}`;
+    if (result.kind === 'timeout') {
+      const message = `Calendly did not answer ${operation} within ${timeoutMs} ms`;
+      throw new VendorUnavailableError(VENDOR, message, { cause: result.error });
+    }
+    if (result.kind === 'network') {
+      throw new VendorUnavailableError(VENDOR, `Calendly could not be reached for ${operation}`, {
+        cause: result.error,
+      });
+    }
+    const { status } = result;
+    if (status >= 200 && status < 300) {
+      const parsed = spec.schema.safeParse(parseJson(result.text));
+      if (parsed.success) return parsed.data;
+      // Retryable on purpose: after a 201 with an odd body the booking exists, and the caller must look it up
+      // rather than give the slot away.
+      throw new VendorUnavailableError(VENDOR, `Calendly answered ${operation} with an unexpected body`, {
+        status,
+        cause: parsed.error,
+      });
+    }
+    const body = CalendlyErrorSchema.safeParse(parseJson(result.text));
+    const cause = new CalendlyHttpError(operation, status, body.success ? body.data : null);
+    if (status === 429) {
+      const error = new VendorRateLimitedError(VENDOR, resetSeconds(result.headers));
+      // VendorRateLimitedError takes no options, so the cause is attached afterwards.
+      error.cause = cause;
+      throw error;
+    }
+    if (status >= 500) {
+      throw new VendorUnavailableError(VENDOR, `Calendly failed ${operation} with ${status}`, {
+        status,
+        cause,
+      });
+    }
+    if (status === 401 || status === 403) {
+      // A bad token or missing scope needs an operator; confirmed bookings must wait, not be dropped.
+      throw new VendorUnavailableError(
+        VENDOR,
+        `Calendly refused ${operation} with ${status} (${cause.body?.title ?? 'no title'}): check CALENDLY_API_TOKEN and its scopes`,
+        { status, cause },
+      );
+    }
+    if (spec.slotErrors && cause.body !== null && saysSlotUnavailable(cause.body)) {
+      const message = `Calendly says the start time is not available: ${describeError(cause.body)}`;
+      throw new SlotUnavailableError(message, { cause });
+    }
+    throw new VendorRejectedError(
+      VENDOR,
+      status,
+      `Calendly rejected ${operation} with ${status}${cause.body ? `: ${describeError(cause.body)}` : ''}`,
+      { cause },
+    );
+  }
+
+  /** Every page of a list endpoint, following `next_page_token` against our own base URL. */
+  async function allPages<T>(
+    path: string,
+    query: Record<string, string>,
+    schema: z.ZodType<{ collection: T[]; pagination: { next_page_token?: string | null | undefined } }>,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let pageToken: string | null = null;
+    do {
+      const page: { collection: T[]; pagination: { next_page_token?: string | null | undefined } } =
+        await request({
+          method: 'GET',
+          path,
+          query: {
+            ...query,
+            count: String(PAGE_SIZE),
+            ...(pageToken === null ? {} : { page_token: pageToken }),
+          },
+          schema,
+        });
+      items.push(...page.collection);
+      pageToken = page.pagination.next_page_token ?? null;
+      // A token seen before would loop forever; treat it as the end.
+      if (pageToken !== null && seen.has(pageToken)) break;
+      if (pageToken !== null) seen.add(pageToken);
+    } while (pageToken !== null);
+    return items;
+  }
+
+  return {
+    async getCurrentUser(): Promise<CalendlyUser> {
+      const { resource } = await request({ method: 'GET', path: '/users/me', schema: UserResponseSchema });
+      return {
+        uri: resource.uri,
+        name: resource.name,
+        timezone: resource.timezone,
+        organizationUri: resource.current_organization,
+      };
+    },
+
+    async listEventTypes(userUri: string): Promise<EventTypeInfo[]> {
+      const eventTypes = await allPages(
+        '/event_types',
+        { user: userUri, active: 'true' },
+        EventTypeListSchema,
+      );
+      return eventTypes.map(toEventTypeInfo);
+    },
+
+    async getEventType(uri: string): Promise<EventTypeInfo> {
+      const { resource } = await request({
+        method: 'GET',
+        path: `/event_types/${encodeURIComponent(uuidOf(uri))}`,
+        schema: EventTypeResponseSchema,
+      });
+      return toEventTypeInfo(resource);
+    },
+
+    async listAvailableTimes(
+      eventTypeUri: string,
+      startIso: string,
+      endIso: string,
+    ): Promise<AvailableTime[]> {
+      const { collection } = await request({
+        method: 'GET',
+        path: '/event_type_available_times',
+        query: { event_type: eventTypeUri, start_time: startIso, end_time: endIso },
+        schema: AvailableTimesSchema,
+      });
+      // Only what Calendly calls available is offered; `start` stays verbatim so it can be posted back.
+      return collection
+        .filter((time) => time.status === 'available')
+        .map((time) => ({ start: time.start_time, inviteesRemaining: time.invitees_remaining }));
+    },
+
+    async createInvitee(input: CreateInviteeInput): Promise<CreatedInvitee> {
+      const { invitee } = input;
+      const body = {
+        event_type: input.eventTypeUri,
+        start_time: input.start,
+        invitee: {
+          name: invitee.name,
+          email: invitee.email,
+          timezone: invitee.timezone,
+          ...(invitee.textReminderNumber === undefined
+            ? {}
+            : { text_reminder_number: invitee.textReminderNumber }),
+        },
+        ...(input.location === undefined
+          ? {}
+          : {
+              location: {
+                kind: input.location.kind,
+                ...(input.location.location === undefined ? {} : { location: input.location.location }),
+              },
+            }),
+        ...(input.questionsAndAnswers === undefined
+          ? {}
+          : { questions_and_answers: input.questionsAndAnswers }),
+        // Calendly requires all six keys once tracking is sent; our booking id rides in utm_content.
+        tracking: {
+          utm_campaign: null,
+          utm_source: null,
+          utm_medium: null,
+          utm_content: input.trackingId,
+          utm_term: null,
+          salesforce_uuid: null,
+        },
+      };
+      const { resource } = await request({
+        method: 'POST',
+        path: '/invitees',
+        body,
+        schema: InviteeResponseSchema,
+        slotErrors: true,
+      });
+      return toCreatedInvitee(resource);
+    },
+
+    async findInviteeByTracking(query: FindInviteeQuery): Promise<CreatedInvitee | null> {
+      const startMs = Date.parse(query.start);
+      if (Number.isNaN(startMs)) throw new BadRequestError('findInviteeByTracking needs an ISO start time');
+      const events = await allPages(
+        '/scheduled_events',
+        {
+          user: query.userUri,
+          invitee_email: query.email,
+          min_start_time: calendlyTime(startMs),
+          max_start_time: calendlyTime(startMs + FIND_WINDOW_MS),
+          status: 'active',
+        },
+        ScheduledEventListSchema,
+      );
+      const email = query.email.toLowerCase();
+      for (const event of events) {
+        // Instants, not strings: Calendly may write the same time with a different precision.
+        if (event.status !== 'active' || Date.parse(event.start_time) !== startMs) continue;
+        const invitees = await allPages(
+          `/scheduled_events/${encodeURIComponent(uuidOf(event.uri))}/invitees`,
+          { email: query.email, status: 'active' },
+          InviteeListSchema,
+        );
+        const match = invitees.find(
+          (invitee) =>
+            invitee.status === 'active' &&
+            invitee.email.toLowerCase() === email &&
+            invitee.tracking?.utm_content === query.trackingId,
+        );
+        if (match !== undefined) return toCreatedInvitee(match);
+      }
+      return null;
+    },
+  };
+}
+
+function toEventTypeInfo(eventType: CalendlyEventType): EventTypeInfo {
+  return {
+    uri: eventType.uri,
+    name: eventType.name ?? eventType.slug ?? uuidOf(eventType.uri),
+    slug: eventType.slug,
+    active: eventType.active,
+    durationMinutes: eventType.duration,
+    kind: eventType.kind === 'group' ? 'group' : 'solo',
+    poolingType: eventType.pooling_type ?? null,
+    locations: (eventType.locations ?? []).map((location) => {
+      const detail = location.location ?? location.phone_number ?? undefined;
+      return detail === undefined ? { kind: location.kind } : { kind: location.kind, location: detail };
+    }),
+    customQuestions: (eventType.custom_questions ?? []).map((question) => ({
+      name: question.name,
+      type: question.type,
+      position: question.position,
+      enabled: question.enabled,
+      required: question.required,
+      answerChoices: question.answer_choices ?? [],
+    })),
+    schedulingUrl: eventType.scheduling_url,
+  };
+}
+
+function toCreatedInvitee(invitee: CalendlyInvitee): CreatedInvitee {
+  return {
+    inviteeUri: invitee.uri,
+    eventUri: invitee.event,
+    cancelUrl: invitee.cancel_url,
+    rescheduleUrl: invitee.reschedule_url,
+    status: invitee.status,
+    trackingId: invitee.tracking?.utm_content ?? null,
+  };
+}
+
+/** The last segment of a Calendly URI (its uuid); requests always go to our base URL, never to the URI's host. */
+function uuidOf(uri: string): string {
+  const uuid = uri.replace(/\/+$/, '').split('/').pop() ?? '';
+  if (uuid === '') throw new BadRequestError('not a Calendly resource URI');
+  return uuid;
+}
+
+/** Calendly's timestamp form (microseconds, UTC). */
+function calendlyTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** X-RateLimit-Reset is seconds until the window resets (reference §7.1); at least 1 so callers never spin. */
+function resetSeconds(headers: Headers): number {
+  const value = Number(headers.get('x-ratelimit-reset') ?? Number.NaN);
+  return Number.isFinite(value) && value >= 0
+    ? Math.max(1, Math.ceil(value))
+    : DEFAULT_RATE_LIMIT_RESET_SECONDS;
+}
+
+/** True when the top-level message, or a detail about start_time (or about nothing named), says "not available". */
+function saysSlotUnavailable(body: CalendlyError): boolean {
+  const details = (body.details ?? []).filter(
+    (detail) => detail.parameter === undefined || detail.parameter === 'start_time',
+  );
+  const texts = [body.message, ...details.map((detail) => detail.message)];
+  return texts.some((text) => text !== undefined && SLOT_UNAVAILABLE.test(text));
+}
+
+/** "title: message (parameter: message; ...)" with anything that looks like an email masked. */
+function describeError(body: CalendlyError): string {
+  const details = (body.details ?? [])
+    .map((detail) => [detail.parameter, detail.message].filter(Boolean).join(': '))
+    .filter((text) => text !== '');
+  const text =
+    [body.title, body.message].filter(Boolean).join(': ') +
+    (details.length ? ` (${details.join('; ')})` : '');
+  return text.replace(/[^\s@()<>,;:"']+@[^\s@()<>,;:"']+/g, '[email]');
+}
