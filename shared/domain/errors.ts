@@ -146,3 +146,10 @@ export class SlotUnavailableError extends AppError {
     super('slot_unavailable', message, options);
   }
 }
+
+/** The request body's content type is not one the route accepts. */
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message: string) {
+    super('unsupported_media_type', message);
+  }
+}

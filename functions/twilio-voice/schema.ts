@@ -1,0 +1,60 @@
+/**
+ * What Twilio posts to /twilio/voice and /twilio/status (form fields; Twilio adds fields without notice, so
+ * unknown keys are kept and ignored), and the caller-id normalisation both routes rely on.
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import * as z from 'zod';
+
+const field = z.string().max(256).optional();
+
+/** Parameters of Twilio's voice webhook and status callbacks that we read. */
+export const TwilioCallWebhookSchema = z.looseObject({
+  CallSid: z.string().regex(/^CA[0-9A-Za-z]{1,64}$/, 'must be a Twilio CallSid'),
+  AccountSid: field,
+  From: field,
+  Caller: field,
+  To: field,
+  Called: field,
+  Direction: field,
+  CallStatus: field,
+  // Present when Twilio calls the voicemail <Record> action.
+  RecordingSid: field,
+  RecordingDuration: field,
+});
+export type TwilioCallWebhook = z.infer<typeof TwilioCallWebhookSchema>;
+
+/** Call statuses after which the call is over (status callback `CallStatus`). */
+export const FINAL_CALL_STATUSES: ReadonlySet<string> = new Set([
+  'completed',
+  'busy',
+  'no-answer',
+  'failed',
+  'canceled',
+]);
+
+// Twilio's placeholders for withheld caller ids: the words spelled on a keypad, plus the plain words.
+const WITHHELD_CALLER_IDS = new Set([
+  '+266696687', // ANONYMOUS
+  '+7378742833', // RESTRICTED
+  '+86282452253', // UNAVAILABLE
+  '+2562533', // BLOCKED
+  'anonymous',
+  'restricted',
+  'unavailable',
+  'unknown',
+  'private',
+  'blocked',
+]);
+
+/**
+ * The caller's number in E.164, or null when there is no real number to call or text back: withheld or
+ * anonymous ids, Twilio Client / SIP identities, and anything libphonenumber does not consider valid.
+ */
+export function callerE164(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value || WITHHELD_CALLER_IDS.has(value.toLowerCase())) return null;
+  // Twilio sends PSTN numbers in E.164; anything without "+" is a client:, sip: or other identity.
+  if (!value.startsWith('+')) return null;
+  const parsed = parsePhoneNumberFromString(value);
+  return parsed?.isValid() ? parsed.number : null;
+}
