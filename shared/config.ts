@@ -6,7 +6,7 @@
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { isValidPhoneNumber } from 'libphonenumber-js/min';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './domain/errors.ts';
 import { ENV } from './env.ts';
 

@@ -5,7 +5,7 @@
  * idempotency key: after a failed POST the caller looks the booking up (findInviteeByTracking) before retrying.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   BadRequestError,
   SlotUnavailableError,

@@ -2,7 +2,7 @@
  * zod schemas for the Calendly API v2 responses this adapter reads (reference/calendly.md §1-§7).
  * Provider schemas: unknown keys are tolerated, and only the fields we use are required.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Calendly's error body `{ title, message, details? }`; every part optional so odd bodies still parse. */
 export const CalendlyErrorSchema = z.looseObject({

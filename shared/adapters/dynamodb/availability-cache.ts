@@ -4,7 +4,7 @@
  * Calendly and the others wait for its answer.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AvailabilityCachePort } from '../../domain/ports.ts';
 import { keys, ttlSeconds } from './keys.ts';
 import { conditionFailedItem } from './transactions.ts';

@@ -2,7 +2,7 @@
  * Item schemas: what the table holds, parsed back into domain objects with zod (never cast). Unknown
  * attributes (keys, ttl, index keys) are tolerated so items can grow without breaking older readers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Booking, CallRecord, Hold } from '../../domain/model.ts';
 
 const SlotRefSchema = z.object({ eventTypeUri: z.string(), start: z.string() });

@@ -1,0 +1,123 @@
+/**
+ * Runs the tool calls of one Vapi message: arguments parsed per call, one result per call in order, and
+ * every failure turned into an `ok:false` result (never an HTTP error). Each call runs at most once per
+ * toolCallId: a replay gets the stored first result. Only answers that must not be replayed (the calendar
+ * was unreachable, the code crashed) are thrown inside the idempotent section so a retry runs again.
+ */
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
+import type { ToolCallIdempotency } from '../../shared/adapters/dynamodb/tool-call-idempotency.ts';
+import { AppError, ToolError } from '../../shared/domain/errors.ts';
+import type { CallContext } from '../../shared/domain/model.ts';
+import { resultLine, toolFailure } from '../../shared/domain/tools/tool-result.ts';
+import { logger, metrics } from '../../shared/observability.ts';
+import type { ToolCallRequest } from './schema.ts';
+import { isToolName, TOOLS, type ToolRunDeps } from './tools.ts';
+
+export interface ToolCallResult {
+  toolCallId: string;
+  name: string;
+  result: string;
+}
+
+const IN_PROGRESS_WAIT_MS = 250;
+const IN_PROGRESS_ATTEMPTS = 20;
+
+function parseArguments(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw ?? {};
+  if (raw.trim() === '') return {};
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ToolError('invalid_arguments', "Sorry, I didn't get that. Could you say it again?", {
+      reason: 'arguments are not valid JSON',
+    });
+  }
+}
+
+/** Runs one tool; ToolErrors become stored results, anything retryable is thrown. */
+async function runTool(
+  request: ToolCallRequest,
+  call: CallContext | null,
+  deps: ToolRunDeps,
+): Promise<string> {
+  try {
+    if (!isToolName(request.name)) {
+      throw new ToolError('invalid_arguments', "Sorry, that's not something I can do on this line.", {
+        reason: `unknown tool ${request.name || '(none)'}`,
+      });
+    }
+    if (!call) {
+      throw new ToolError('invalid_arguments', 'Sorry, I lost track of this call. Could you call back?', {
+        reason: 'message has no call',
+      });
+    }
+    const success = await TOOLS[request.name].execute(parseArguments(request.rawArguments), call, deps);
+    return resultLine(success);
+  } catch (error) {
+    if (error instanceof ToolError && error.code !== 'calendar_unavailable')
+      return resultLine(toolFailure(error));
+    throw error;
+  }
+}
+
+/** The answer for a failure that is not the caller's fault: said kindly, never stored as the replay answer. */
+function unavailable(error: unknown): string {
+  if (error instanceof ToolError) return resultLine(toolFailure(error));
+  const vendor = error instanceof AppError && error.retryable;
+  return resultLine({
+    ok: false,
+    error: 'calendar_unavailable',
+    say: vendor
+      ? "I'm having trouble reaching the calendar right now. Could you give me a moment and ask again?"
+      : 'Sorry, something went wrong on my side. Could you say that again?',
+  });
+}
+
+export function createToolCallRunner(deps: ToolRunDeps, idempotency: ToolCallIdempotency) {
+  const once = idempotency.wrap(
+    async (input: { toolCallId: string; request: ToolCallRequest; call: CallContext | null }) =>
+      runTool(input.request, input.call, deps),
+  );
+
+  async function runOne(request: ToolCallRequest, call: CallContext | null): Promise<ToolCallResult> {
+    const started = Date.now();
+    let result: string;
+    try {
+      result = await runWithReplayWait(request, call);
+    } catch (error) {
+      const expected = error instanceof AppError && error.retryable;
+      if (expected) logger.warn('tool call failed', { tool: request.name, code: (error as AppError).code });
+      else logger.error('tool call crashed', { tool: request.name, error: error as Error });
+      metrics.addMetric(expected ? 'ToolCalendarUnavailable' : 'ToolCrashed', 'Count', 1);
+      result = unavailable(error);
+    }
+    logger.info('tool call answered', {
+      tool: request.name,
+      toolCallId: request.toolCallId,
+      ms: Date.now() - started,
+    });
+    return { toolCallId: request.toolCallId, name: request.name, result };
+  }
+
+  async function runWithReplayWait(request: ToolCallRequest, call: CallContext | null): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await once({ toolCallId: request.toolCallId, request, call });
+      } catch (error) {
+        // The same toolCallId is running elsewhere right now: wait for its answer instead of running twice.
+        if (!(error instanceof IdempotencyAlreadyInProgressError) || attempt >= IN_PROGRESS_ATTEMPTS)
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, IN_PROGRESS_WAIT_MS));
+      }
+    }
+  }
+
+  return {
+    /** One result per tool call, in the order Vapi sent them. */
+    async run(requests: ToolCallRequest[], call: CallContext | null): Promise<ToolCallResult[]> {
+      const results: ToolCallResult[] = [];
+      for (const request of requests) results.push(await runOne(request, call));
+      return results;
+    },
+  };
+}

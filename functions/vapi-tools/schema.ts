@@ -1,0 +1,80 @@
+/**
+ * Vapi server messages as they arrive (reference/vapi-and-twilio.md §2, §4). Provider shapes: unknown
+ * keys are kept, and both documented forms of a tool call are accepted - `{id, function:{name, arguments}}`
+ * with arguments as an object or a JSON string, and the older `{id, name, arguments|parameters}`.
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import * as z from 'zod';
+import type { CallContext } from '../../shared/domain/model.ts';
+
+const ToolCallSchema = z.looseObject({
+  id: z.string().min(1).max(200),
+  name: z.string().optional(),
+  arguments: z.unknown().optional(),
+  parameters: z.unknown().optional(),
+  function: z
+    .looseObject({
+      name: z.string().optional(),
+      arguments: z.unknown().optional(),
+      parameters: z.unknown().optional(),
+    })
+    .optional(),
+});
+
+const CustomerSchema = z.looseObject({ number: z.string().nullish() }).nullish();
+
+const CallSchema = z
+  .looseObject({
+    id: z.string().nullish(),
+    phoneCallProviderId: z.string().nullish(),
+    customer: CustomerSchema,
+  })
+  .nullish();
+
+export const VapiServerMessageSchema = z.looseObject({
+  message: z.looseObject({
+    type: z.string(),
+    toolCallList: z.array(ToolCallSchema).optional(),
+    toolCalls: z.array(ToolCallSchema).optional(),
+    call: CallSchema,
+    customer: CustomerSchema,
+    status: z.string().optional(),
+  }),
+});
+export type VapiServerMessage = z.infer<typeof VapiServerMessageSchema>;
+export type VapiMessage = VapiServerMessage['message'];
+
+/** One tool call, normalised: arguments are parsed later, per tool, so one bad call cannot sink the others. */
+export interface ToolCallRequest {
+  toolCallId: string;
+  name: string;
+  rawArguments: unknown;
+}
+
+/** The tool calls of a `tool-calls` message, in order (toolCallList first, legacy toolCalls otherwise). */
+export function toolCallsOf(message: VapiMessage): ToolCallRequest[] {
+  const list = message.toolCallList ?? message.toolCalls ?? [];
+  return list.map((call) => ({
+    toolCallId: call.id,
+    name: call.function?.name ?? call.name ?? '',
+    rawArguments:
+      call.function?.arguments ?? call.function?.parameters ?? call.arguments ?? call.parameters ?? {},
+  }));
+}
+
+/** A number in E.164, or null for withheld, SIP or unparseable callers. */
+export function toE164(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const parsed = parsePhoneNumberFromString(value);
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+/**
+ * Who is calling: keyed by the Twilio CallSid when the call came through Twilio (so the status callback
+ * and Vapi agree on the id), else by Vapi's call id. Null when the message carries no call at all.
+ */
+export function callContextOf(message: VapiMessage): CallContext | null {
+  const callId = message.call?.phoneCallProviderId ?? message.call?.id;
+  if (!callId) return null;
+  return { callId, callerNumber: toE164(message.call?.customer?.number ?? message.customer?.number) };
+}

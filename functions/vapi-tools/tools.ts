@@ -1,0 +1,91 @@
+/**
+ * The tools the assistant can call, by name: each with its argument schema, a speakable hint for
+ * arguments that fail it, and the use case it runs.
+ */
+import type * as z from 'zod';
+import { ToolError } from '../../shared/domain/errors.ts';
+import type { CallContext } from '../../shared/domain/model.ts';
+import type { OpenSlotFinder } from '../../shared/domain/open-slots.ts';
+import {
+  CheckAvailabilityArgsSchema,
+  checkAvailability,
+} from '../../shared/domain/tools/check-availability.ts';
+import {
+  confirmBooking,
+  HoldIdArgsSchema,
+  HoldSlotArgsSchema,
+  holdSlot,
+  releaseHold,
+} from '../../shared/domain/tools/hold-tools.ts';
+import type { ToolDeps, ToolSuccess } from '../../shared/domain/tools/tool-deps.ts';
+
+export type ToolRunDeps = ToolDeps & { slots: OpenSlotFinder; onEnqueueFailure?: (error: unknown) => void };
+
+interface ToolDefinition<TSchema extends z.ZodType> {
+  schema: TSchema;
+  /** What the assistant should hear when the arguments do not fit, by offending field. */
+  hints: Record<string, string>;
+  run: (args: z.output<TSchema>, call: CallContext, deps: ToolRunDeps) => Promise<ToolSuccess>;
+}
+
+/** A tool ready to run: validates raw arguments against its schema, then runs its use case. */
+export interface Tool {
+  execute(rawArgs: unknown, call: CallContext, deps: ToolRunDeps): Promise<ToolSuccess>;
+}
+
+function define<TSchema extends z.ZodType>(definition: ToolDefinition<TSchema>): Tool {
+  return {
+    async execute(rawArgs, call, deps) {
+      const parsed = definition.schema.safeParse(rawArgs);
+      if (!parsed.success) {
+        const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))].filter(
+          Boolean,
+        );
+        const hint = fields.map((field) => definition.hints[field]).find(Boolean);
+        throw new ToolError(
+          'invalid_arguments',
+          hint ?? definition.hints.default ?? 'Could you say that again?',
+          {
+            fields,
+          },
+        );
+      }
+      return await definition.run(parsed.data, call, deps);
+    },
+  };
+}
+
+export const TOOLS = {
+  check_availability: define({
+    schema: CheckAvailabilityArgsSchema,
+    hints: {
+      part_of_day: 'Would you prefer the morning, the afternoon or the evening?',
+      default: 'Which day would you like to come in?',
+    },
+    run: checkAvailability,
+  }),
+  hold_slot: define({
+    schema: HoldSlotArgsSchema,
+    hints: {
+      slot_id: 'Which of the times I offered would you like?',
+      name: 'Could I have your name, please?',
+      email: 'Could you spell your email address for me?',
+      default: 'Which time would you like, and what name and email should I put it under?',
+    },
+    run: holdSlot,
+  }),
+  confirm_booking: define({
+    schema: HoldIdArgsSchema,
+    hints: { default: 'Which reservation should I book? Let me check availability again if needed.' },
+    run: confirmBooking,
+  }),
+  release_hold: define({
+    schema: HoldIdArgsSchema,
+    hints: { default: 'Which reservation should I release?' },
+    run: releaseHold,
+  }),
+} satisfies Record<string, Tool>;
+
+export type ToolName = keyof typeof TOOLS;
+
+export const isToolName = (name: string): name is ToolName => Object.hasOwn(TOOLS, name);

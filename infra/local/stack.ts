@@ -1,0 +1,153 @@
+/**
+ * The whole product on one machine: DynamoDB Local (the real engine) with the table from the shared
+ * schema, the Calendly sandbox (or real Calendly when a token is given), the SMS outbox (or real Twilio),
+ * the in-process SQS queue feeding the real booking worker, and the local API serving the shared route
+ * table with the real handlers. Functions are configured exactly as in AWS - through environment names
+ * and the AWS SDK's own endpoint variables - so no handler has a local branch.
+ *
+ * Used by `npm run demo`, `npm run dev` and the end-to-end tests.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ENV } from '../../shared/env.ts';
+import {
+  type CalendlySandbox,
+  type CalendlySandboxOptions,
+  startCalendlySandbox,
+} from './calendly-sandbox/server.ts';
+import { LOCAL_DEFAULTS, LOCAL_SANDBOX } from './defaults.ts';
+import {
+  createAppTable,
+  LOCAL_AWS_CREDENTIALS,
+  LOCAL_AWS_REGION,
+  startDynamoDbLocal,
+} from './dynamodb-local.ts';
+import { importFunctionHandler, type LocalApi, type LocalRequestEntry, startLocalApi } from './server.ts';
+import { type OutboxMessage, type SmsOutbox, startSmsOutbox } from './sms-outbox.ts';
+import { type LocalQueue, type LocalQueueEvent, startLocalQueue } from './sqs-queue.ts';
+
+export interface LocalStackOptions {
+  /** Reuse a running DynamoDB Local (tests share one); otherwise one is started and stopped with the stack. */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  /** API port; 0 picks a free one. */
+  port?: number;
+  host?: string;
+  /** Configuration on top of the embedded defaults (e.g. real credentials read from `.env`). */
+  env?: Record<string, string | undefined>;
+  sandbox?: CalendlySandboxOptions;
+  queue?: { visibilityTimeoutSeconds?: number; maxConcurrency?: number; maxReceiveCount?: number };
+  onRequest?: (entry: LocalRequestEntry) => void;
+  onQueueEvent?: (event: LocalQueueEvent) => void;
+  onSms?: (message: OutboxMessage) => void;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  tableName: string;
+  dynamoEndpoint: string;
+  /** The environment the functions run with (values of secrets included: keep it out of logs). */
+  env: Record<string, string>;
+  /** Present unless a real CALENDLY_API_TOKEN was configured. */
+  sandbox: CalendlySandbox | null;
+  /** Present unless real Twilio credentials were configured. */
+  outbox: SmsOutbox | null;
+  queue: LocalQueue;
+  api: LocalApi;
+  stop(): Promise<void>;
+}
+
+type Worker = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+
+/** Real credentials configured for a vendor mean "use the real vendor", not the local fake. */
+function usesRealTwilio(env: Record<string, string | undefined>): boolean {
+  return !!env[ENV.TWILIO_ACCOUNT_SID] && !!env[ENV.TWILIO_AUTH_TOKEN] && !!env[ENV.TWILIO_PHONE_NUMBER];
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const given = Object.fromEntries(
+    Object.entries(options.env ?? {}).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    let dynamoEndpoint = options.dynamoEndpoint;
+    if (!dynamoEndpoint) {
+      const dynamo = await startDynamoDbLocal();
+      stops.push(dynamo.stop);
+      dynamoEndpoint = dynamo.endpoint;
+    }
+    const tableName = options.tableName ?? `voice-booking-${randomUUID().slice(0, 8)}`;
+    await createAppTable(dynamoEndpoint, tableName);
+
+    const env: Record<string, string> = {
+      AWS_REGION: LOCAL_AWS_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+      [ENV.TABLE_NAME]: tableName,
+      ...(usesRealTwilio(given) ? {} : LOCAL_DEFAULTS),
+      ...given,
+    };
+    // Defaults only fill gaps: a partly configured Twilio still gets a local signing token.
+    for (const [name, value] of Object.entries(LOCAL_DEFAULTS)) env[name] ??= value;
+
+    let sandbox: CalendlySandbox | null = null;
+    if (!given[ENV.CALENDLY_API_TOKEN]) {
+      sandbox = await startCalendlySandbox({
+        timezone: LOCAL_SANDBOX.timezone,
+        token: LOCAL_SANDBOX.token,
+        ...options.sandbox,
+      });
+      stops.push(sandbox.stop);
+      env[ENV.CALENDLY_API_BASE_URL] = sandbox.url;
+      env[ENV.CALENDLY_API_TOKEN] = sandbox.token;
+    }
+
+    let outbox: SmsOutbox | null = null;
+    if (!usesRealTwilio(given)) {
+      outbox = await startSmsOutbox({
+        accountSid: env[ENV.TWILIO_ACCOUNT_SID],
+        authToken: env[ENV.TWILIO_AUTH_TOKEN],
+        onMessage: options.onSms,
+      });
+      stops.push(outbox.stop);
+      env[ENV.TWILIO_API_BASE_URL] = outbox.url;
+    }
+
+    let worker: Worker | null = null;
+    const queue = await startLocalQueue({
+      queueName: `booking-${tableName}`,
+      consumer: async (event, context) => {
+        worker ??= (await importFunctionHandler('booking-worker')) as unknown as Worker;
+        return await worker(event, context);
+      },
+      visibilityTimeoutSeconds: options.queue?.visibilityTimeoutSeconds ?? 30,
+      maxConcurrency: options.queue?.maxConcurrency ?? 2,
+      maxReceiveCount: options.queue?.maxReceiveCount ?? 5,
+      batchSize: 5,
+      onEvent: options.onQueueEvent,
+    });
+    stops.push(queue.stop);
+    Object.assign(env, queue.environment);
+
+    // Handlers read configuration when first imported, which happens on their first request below.
+    const publicBaseUrlGiven = given[ENV.PUBLIC_BASE_URL];
+    Object.assign(process.env, env);
+    const api = await startLocalApi({
+      port: options.port ?? 0,
+      host: options.host,
+      onRequest: options.onRequest,
+    });
+    stops.push(api.stop);
+    env[ENV.PUBLIC_BASE_URL] = publicBaseUrlGiven ?? api.url;
+    process.env[ENV.PUBLIC_BASE_URL] = env[ENV.PUBLIC_BASE_URL];
+
+    return { apiUrl: api.url, tableName, dynamoEndpoint, env, sandbox, outbox, queue, api, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * The booking worker's use case: take one queued booking into Calendly, exactly once.
+ *
+ * 1. claim: re-verify the hold (holder + fence) and take a posting lease, atomically;
+ * 2. reconcile: if an earlier attempt may have reached Calendly, look the booking up by our tracking id;
+ * 3. stay inside the configured Calendly budget, else put it back with a delay;
+ * 4. POST /invitees; Calendly's "not available" is final (fail + release), 429/5xx/timeouts are retried
+ *    later (the lease is handed back with the delay Calendly asked for), never dropped;
+ * 5. tell the caller by SMS, at most once per booking.
+ */
+import type { CalendarDirectory } from './calendar-directory.ts';
+import { AppError, SlotUnavailableError, VendorRateLimitedError, VendorRejectedError } from './errors.ts';
+import type { Booking } from './model.ts';
+import type {
+  BookingQueuePort,
+  CalendlyPort,
+  Clock,
+  CreateInviteeInput,
+  EventTypeInfo,
+  RateBudgetPort,
+  SmsPort,
+  Store,
+} from './ports.ts';
+import { speakSlot } from './time/speak.ts';
+
+export interface BookingWorkerDeps {
+  store: Store;
+  calendly: CalendlyPort;
+  directory: CalendarDirectory;
+  budget: RateBudgetPort;
+  queue: BookingQueuePort;
+  sms: SmsPort | null;
+  clock: Clock;
+}
+
+export interface BookingWorkerOptions {
+  /** Longer than the worker's own timeout, so a live worker never loses its lease to a redelivery. */
+  postingLeaseMs: number;
+  /** Early duplicates (a sweeper copy, a redelivery) arriving this long before the booking is due are ignored. */
+  earlyToleranceMs: number;
+}
+
+export const DEFAULT_WORKER_OPTIONS: BookingWorkerOptions = {
+  postingLeaseMs: 90_000,
+  earlyToleranceMs: 5_000,
+};
+
+export type ProcessOutcome =
+  | { kind: 'booked'; booking: Booking; reconciled: boolean }
+  | { kind: 'failed'; booking: Booking; code: string }
+  | { kind: 'deferred'; bookingId: string; retryAfterSeconds: number; reason: string }
+  | { kind: 'skipped'; bookingId: string; reason: string };
+
+/** Delay before retrying after an unexplained failure: 15 s doubling per attempt, capped at SQS's 15 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(900, 15 * 2 ** Math.max(0, attempts - 1));
+}
+
+export async function processBooking(
+  bookingId: string,
+  deps: BookingWorkerDeps,
+  options: BookingWorkerOptions = DEFAULT_WORKER_OPTIONS,
+): Promise<ProcessOutcome> {
+  const { store, clock } = deps;
+  const stored = await store.bookings.get(bookingId);
+  if (!stored) return { kind: 'skipped', bookingId, reason: 'unknown booking' };
+  if (stored.status === 'queued' && stored.dueAt > clock.now().getTime() + options.earlyToleranceMs) {
+    return { kind: 'skipped', bookingId, reason: 'not due yet' };
+  }
+
+  const claim = await store.bookings.claim(bookingId, clock.now(), { staleAfterMs: options.postingLeaseMs });
+  switch (claim.kind) {
+    case 'missing':
+      return { kind: 'skipped', bookingId, reason: 'unknown booking' };
+    case 'finished':
+      await notifyCaller(claim.booking, deps);
+      return claim.booking.status === 'booked'
+        ? { kind: 'booked', booking: claim.booking, reconciled: false }
+        : { kind: 'failed', booking: claim.booking, code: claim.booking.failure?.code ?? 'failed' };
+    case 'busy': {
+      const waitSeconds = Math.ceil(
+        ((claim.booking.postingStartedAt ?? 0) + options.postingLeaseMs - clock.now().getTime()) / 1000,
+      );
+      await deps.queue.enqueue(bookingId, { delaySeconds: Math.max(1, waitSeconds) });
+      return {
+        kind: 'deferred',
+        bookingId,
+        retryAfterSeconds: waitSeconds,
+        reason: 'another worker is posting',
+      };
+    }
+    case 'hold_lost': {
+      const failed = await store.bookings.markFailed(
+        claim.booking,
+        { code: 'hold_lost', message: 'the slot was no longer held for this booking' },
+        clock.now(),
+      );
+      await notifyCaller(failed, deps);
+      return { kind: 'failed', booking: failed, code: 'hold_lost' };
+    }
+    case 'claimed':
+      return await postClaimed(claim.booking, claim.mustReconcile, deps);
+  }
+}
+
+async function postClaimed(
+  booking: Booking,
+  mustReconcile: boolean,
+  deps: BookingWorkerDeps,
+): Promise<ProcessOutcome> {
+  const { store, clock, calendly } = deps;
+  const user = await deps.directory.user();
+
+  if (mustReconcile) {
+    const found = await calendly.findInviteeByTracking({
+      userUri: user.uri,
+      email: booking.email,
+      start: booking.slot.start,
+      trackingId: booking.bookingId,
+    });
+    if (found) {
+      const booked = await store.bookings.markBooked(booking, found, clock.now());
+      await notifyCaller(booked, deps);
+      return { kind: 'booked', booking: booked, reconciled: true };
+    }
+  }
+
+  const budget = await deps.budget.tryTake(clock.now());
+  if (!budget.ok)
+    return await deferBooking(booking, budget.retryAfterSeconds, false, 'booking budget exhausted', deps);
+
+  let eventType: EventTypeInfo;
+  try {
+    eventType = await deps.directory.eventTypeByUri(booking.slot.eventTypeUri);
+  } catch (error) {
+    return await retryLater(booking, error, false, deps);
+  }
+  const request = inviteeRequest(booking, eventType);
+  if (typeof request === 'string') return await failBooking(booking, 'unanswerable_question', request, deps);
+
+  try {
+    const created = await calendly.createInvitee(request);
+    const booked = await store.bookings.markBooked(booking, created, clock.now());
+    await notifyCaller(booked, deps);
+    return { kind: 'booked', booking: booked, reconciled: false };
+  } catch (error) {
+    if (error instanceof SlotUnavailableError)
+      return await failBooking(booking, 'slot_unavailable', error.message, deps);
+    if (error instanceof VendorRejectedError)
+      return await failBooking(booking, 'booking_rejected', error.message, deps);
+    if (error instanceof VendorRateLimitedError) {
+      return await deferBooking(booking, error.retryAfterSeconds, false, 'calendly rate limited', deps);
+    }
+    // Timeouts, 5xx, network errors: Calendly may or may not have booked it, so look it up before re-posting.
+    return await retryLater(booking, error, true, deps);
+  }
+}
+
+async function retryLater(booking: Booking, error: unknown, mayExist: boolean, deps: BookingWorkerDeps) {
+  const reason = error instanceof AppError ? error.code : 'unexpected error';
+  return await deferBooking(booking, retryDelaySeconds(booking.attempts), mayExist, reason, deps);
+}
+
+async function deferBooking(
+  booking: Booking,
+  retryAfterSeconds: number,
+  mayExist: boolean,
+  reason: string,
+  deps: BookingWorkerDeps,
+): Promise<ProcessOutcome> {
+  const delaySeconds = Math.min(900, Math.max(1, Math.ceil(retryAfterSeconds)));
+  const retryAt = new Date(deps.clock.now().getTime() + delaySeconds * 1000);
+  await deps.store.bookings.unclaim(booking, { mayExist, retryAt }, deps.clock.now());
+  await deps.queue.enqueue(booking.bookingId, { delaySeconds });
+  return { kind: 'deferred', bookingId: booking.bookingId, retryAfterSeconds: delaySeconds, reason };
+}
+
+async function failBooking(booking: Booking, code: string, message: string, deps: BookingWorkerDeps) {
+  const failed = await deps.store.bookings.markFailed(booking, { code, message }, deps.clock.now());
+  await notifyCaller(failed, deps);
+  return { kind: 'failed' as const, booking: failed, code };
+}
+
+/**
+ * The Calendly request for a booking. The caller's number goes where the event type has a place for it:
+ * an outbound-call location (the host calls them) and phone-number questions. Returns a reason string
+ * when the event type demands something a phone booking cannot give.
+ */
+export function inviteeRequest(booking: Booking, eventType: EventTypeInfo): CreateInviteeInput | string {
+  const request: CreateInviteeInput = {
+    eventTypeUri: booking.slot.eventTypeUri,
+    start: booking.slot.start,
+    invitee: { name: booking.name, email: booking.email, timezone: booking.timezone },
+    trackingId: booking.bookingId,
+  };
+  const callsInvitee = eventType.locations.some((location) => location.kind === 'outbound_call');
+  if (callsInvitee && eventType.poolingType !== 'round_robin') {
+    if (booking.phone) request.location = { kind: 'outbound_call', location: booking.phone };
+    else if (eventType.locations.length === 1)
+      return 'the event type needs a phone number to call and the caller withheld theirs';
+  }
+  const answers: NonNullable<CreateInviteeInput['questionsAndAnswers']> = [];
+  for (const question of eventType.customQuestions.filter((item) => item.enabled)) {
+    if (question.type === 'phone_number' && booking.phone) {
+      answers.push({ question: question.name, answer: booking.phone, position: question.position });
+    } else if (question.required) {
+      return `the event type requires an answer to "${question.name}", which a phone booking cannot give`;
+    }
+  }
+  if (answers.length > 0) request.questionsAndAnswers = answers;
+  return request;
+}
+
+/** The SMS text for a finished booking: plain, short, no personal data beyond what the caller gave. */
+export function bookingSms(booking: Booking, now: Date): string {
+  const when = speakSlot(booking.slot.start, { zone: booking.timezone, now });
+  if (booking.status === 'booked') {
+    const links = booking.calendly
+      ? ` To reschedule: ${booking.calendly.rescheduleUrl} To cancel: ${booking.calendly.cancelUrl}`
+      : '';
+    return `You're booked for ${when}. A confirmation email is on its way to ${booking.email}.${links}`;
+  }
+  return `Sorry, we could not book ${when}: that time was no longer available. Please call us back to pick another time.`;
+}
+
+/** Sends the outcome SMS once; a failed send hands the claim back and throws so a redelivery retries it. */
+async function notifyCaller(booking: Booking, deps: BookingWorkerDeps): Promise<void> {
+  if (!deps.sms || !booking.phone || booking.smsSentAt !== null) return;
+  if (booking.status !== 'booked' && booking.status !== 'failed') return;
+  if (!(await deps.store.bookings.claimSms(booking.bookingId, deps.clock.now()))) return;
+  try {
+    await deps.sms.send({ to: booking.phone, body: bookingSms(booking, deps.clock.now()) });
+  } catch (error) {
+    await deps.store.bookings.releaseSmsClaim(booking.bookingId);
+    throw error;
+  }
+}
