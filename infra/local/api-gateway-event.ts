@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Route, routeKey } from '../routes.ts';
 import { LOCAL_ACCOUNT_ID } from './lambda-context.ts';
 

@@ -13,7 +13,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV } from '../../shared/env.ts';
 import { FUNCTIONS, type FunctionName } from '../routes.ts';
 import { systemClock, type TimerClock } from './clock.ts';

@@ -1,6 +1,6 @@
 /** Handlers for users, event types, availability, invitees and scheduled events (reference §1-§5). */
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalidArgument, notFound, permissionDenied } from './errors.ts';
 import { checkAnswers, parseCreateInviteeBody, resolveLocation } from './invitee-request.ts';
 import { paginate } from './pagination.ts';

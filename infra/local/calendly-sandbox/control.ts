@@ -9,7 +9,7 @@
  *   POST   /__sandbox/latency            { ms, endpoint? }
  *   POST   /__sandbox/book-elsewhere     { event_type, start_time }
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SANDBOX_ENDPOINTS } from './endpoints.ts';
 import type { JsonBody } from './http.ts';
 import type { CalendlySandbox } from './server.ts';

@@ -1,5 +1,5 @@
 /** Calendly's error bodies: `{ title, message, details? }` (reference §7.2), thrown by handlers and sent as is. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** One entry of an error's `details` array; Calendly names the offending request parameter. */
 export interface ErrorDetail {

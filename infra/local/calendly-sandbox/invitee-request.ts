@@ -3,7 +3,7 @@
  * (configured locations, custom questions). Failures are Calendly's 400 with one detail per bad parameter.
  */
 import { isValidPhoneNumber } from 'libphonenumber-js/min';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ErrorDetail, invalidArgument, invalidArgumentFrom } from './errors.ts';
 import type { EventTypeRecord } from './records.ts';
 import { isTimeZone } from './time.ts';

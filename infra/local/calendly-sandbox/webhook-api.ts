@@ -1,6 +1,6 @@
 /** Handlers for /webhook_subscriptions (reference §6.1). */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { alreadyExists, invalidArgument, invalidArgumentFrom, notFound, permissionDenied } from './errors.ts';
 import { paginate } from './pagination.ts';
 import { optionalChoice, required } from './query.ts';
