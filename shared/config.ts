@@ -5,9 +5,9 @@
  * with every problem listed at once.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { isValidPhoneNumber } from 'libphonenumber-js/min';
 import * as z from 'zod';
 import { ConfigError } from './domain/errors.ts';
+import { E164_PATTERN } from './domain/phone.ts';
 import { ENV } from './env.ts';
 
 const optionalString = z.string().min(1).optional();
@@ -18,12 +18,7 @@ const baseUrl = (fallback: string) =>
     .transform((url) => url.replace(/\/+$/, ''));
 const positiveInt = (fallback: number, max: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback);
-const e164 = z
-  .string()
-  .refine(
-    (value) => value.startsWith('+') && isValidPhoneNumber(value),
-    'must be a valid E.164 number like +14155550123',
-  );
+const e164 = z.string().regex(E164_PATTERN, 'must be an E.164 number like +14155550123');
 const timeZone = z.string().refine((zone) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

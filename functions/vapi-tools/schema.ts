@@ -3,9 +3,9 @@
  * keys are kept, and both documented forms of a tool call are accepted - `{id, function:{name, arguments}}`
  * with arguments as an object or a JSON string, and the older `{id, name, arguments|parameters}`.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import * as z from 'zod';
 import type { CallContext } from '../../shared/domain/model.ts';
+import { e164OrNull } from '../../shared/domain/phone.ts';
 
 const ToolCallSchema = z.looseObject({
   id: z.string().min(1).max(200),
@@ -62,13 +62,6 @@ export function toolCallsOf(message: VapiMessage): ToolCallRequest[] {
   }));
 }
 
-/** A number in E.164, or null for withheld, SIP or unparseable callers. */
-export function toE164(value: string | null | undefined): string | null {
-  if (!value) return null;
-  const parsed = parsePhoneNumberFromString(value);
-  return parsed?.isValid() ? parsed.number : null;
-}
-
 /**
  * Who is calling: keyed by the Twilio CallSid when the call came through Twilio (so the status callback
  * and Vapi agree on the id), else by Vapi's call id. Null when the message carries no call at all.
@@ -76,5 +69,5 @@ export function toE164(value: string | null | undefined): string | null {
 export function callContextOf(message: VapiMessage): CallContext | null {
   const callId = message.call?.phoneCallProviderId ?? message.call?.id;
   if (!callId) return null;
-  return { callId, callerNumber: toE164(message.call?.customer?.number ?? message.customer?.number) };
+  return { callId, callerNumber: e164OrNull(message.call?.customer?.number ?? message.customer?.number) };
 }

@@ -36,12 +36,13 @@ interface AppErrorOptions {
 
 /** Base of every error this product throws on purpose: a stable code, whether a retry can help, the cause. */
 export class AppError extends Error {
+  // Spelled out (not new.target.name) so minified bundles still log readable error names.
+  override name = 'AppError';
   readonly code: ErrorCode;
   readonly retryable: boolean;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.code = code;
     this.retryable = options.retryable ?? false;
   }
@@ -49,6 +50,7 @@ export class AppError extends Error {
 
 /** A tool failed in a way the conversation can recover from; `say` is what the assistant should hear. */
 export class ToolError extends AppError {
+  override name = 'ToolError';
   readonly say: string;
   readonly details: Record<string, unknown>;
 
@@ -66,6 +68,7 @@ export class ToolError extends AppError {
 
 /** A request was malformed (bad JSON, wrong content type, schema mismatch). */
 export class BadRequestError extends AppError {
+  override name = 'BadRequestError';
   constructor(message: string, options: AppErrorOptions = {}) {
     super('bad_request', message, options);
   }
@@ -73,6 +76,7 @@ export class BadRequestError extends AppError {
 
 /** The caller could not be authenticated (missing, wrong or stale credentials). */
 export class AuthenticationError extends AppError {
+  override name = 'AuthenticationError';
   constructor(message: string) {
     super('unauthenticated', message);
   }
@@ -80,6 +84,7 @@ export class AuthenticationError extends AppError {
 
 /** A webhook signature was present but did not verify (Twilio answers 403 for this). */
 export class SignatureMismatchError extends AppError {
+  override name = 'SignatureMismatchError';
   constructor(message: string) {
     super('forbidden', message);
   }
@@ -87,6 +92,7 @@ export class SignatureMismatchError extends AppError {
 
 /** The request body is larger than the edge accepts. */
 export class PayloadTooLargeError extends AppError {
+  override name = 'PayloadTooLargeError';
   constructor(limitBytes: number) {
     super('payload_too_large', `request body exceeds ${limitBytes} bytes`);
   }
@@ -94,6 +100,7 @@ export class PayloadTooLargeError extends AppError {
 
 /** Configuration is missing or invalid; thrown at cold start so a bad deploy fails loudly. */
 export class ConfigError extends AppError {
+  override name = 'ConfigError';
   readonly problems: string[];
 
   constructor(problems: string[]) {
@@ -104,6 +111,7 @@ export class ConfigError extends AppError {
 
 /** A vendor (Calendly, Vapi, Twilio) failed or timed out; retrying later may help. */
 export class VendorUnavailableError extends AppError {
+  override name = 'VendorUnavailableError';
   readonly vendor: string;
   readonly status: number | undefined;
 
@@ -116,6 +124,7 @@ export class VendorUnavailableError extends AppError {
 
 /** A vendor said "too many requests"; `retryAfterSeconds` comes from its rate-limit headers. */
 export class VendorRateLimitedError extends AppError {
+  override name = 'VendorRateLimitedError';
   readonly vendor: string;
   readonly retryAfterSeconds: number;
 
@@ -130,6 +139,7 @@ export class VendorRateLimitedError extends AppError {
 
 /** A vendor refused the request for good (4xx that a retry cannot fix). */
 export class VendorRejectedError extends AppError {
+  override name = 'VendorRejectedError';
   readonly vendor: string;
   readonly status: number;
 
@@ -142,6 +152,7 @@ export class VendorRejectedError extends AppError {
 
 /** Calendly says the slot can no longer be booked; final, never retried. */
 export class SlotUnavailableError extends AppError {
+  override name = 'SlotUnavailableError';
   constructor(message: string, options: AppErrorOptions = {}) {
     super('slot_unavailable', message, options);
   }
@@ -149,6 +160,7 @@ export class SlotUnavailableError extends AppError {
 
 /** The request body's content type is not one the route accepts. */
 export class UnsupportedMediaTypeError extends AppError {
+  override name = 'UnsupportedMediaTypeError';
   constructor(message: string) {
     super('unsupported_media_type', message);
   }
