@@ -1,7 +1,7 @@
 /**
  * The search window of `check_availability`: which instants to ask Calendly for, and which of the
  * returned start times to keep. Days are chosen on the business zone's calendar (./phrases.ts) and only
- * then placed on the time line with luxon, so a DST change inside the window moves the UTC bounds and
+ * then placed on the time line (./zone.ts), so a DST change inside the window moves the UTC bounds and
  * never the local days or hours.
  */
 import { ToolError } from '../errors.ts';
@@ -10,7 +10,7 @@ import { isoInstant } from './instant.ts';
 import { isPartOfDay, PART_OF_DAY_HOURS, type PartOfDay, partOfDayOf } from './parts-of-day.ts';
 import { interpretWhen } from './phrases.ts';
 import { monthName, speakCalendarDay, speakDayRange } from './speak.ts';
-import { assertInstant, assertTimeZone, inZone, localDayOf, localHourMillis } from './zone.ts';
+import { assertInstant, assertTimeZone, localDayOf, localHourMillis, plusLocalDays } from './zone.ts';
 
 /** How far ahead a caller can book, in days, unless the caller of resolveSearchWindow says otherwise. */
 export const DEFAULT_HORIZON_DAYS = 31;
@@ -119,7 +119,7 @@ export function resolveSearchWindow(input: SearchWindowInput, context: SearchWin
   const requested = requestedDays(input, today);
   const partOfDay = input.partOfDay ?? requested.phrasePart ?? 'any';
   const hours = PART_OF_DAY_HOURS[partOfDay];
-  const horizonMillis = inZone(now, zone).plus({ days: horizonDays }).toMillis();
+  const horizonMillis = plusLocalDays(now, horizonDays, zone);
   const lastBookableDay = localDayOf(horizonMillis - 1, zone);
 
   if (requested.last < today || localHourMillis(requested.last, hours.end, zone) <= nowMillis) {

@@ -125,7 +125,7 @@ interface SpokenInstant {
 
 function spokenIn(millis: number, zone: string): SpokenInstant {
   const local = inZone(millis, zone);
-  return { millis, day: local.toISODate() ?? '', clock: speakClock(local.hour, local.minute) };
+  return { millis, day: local.day, clock: speakClock(local.hour, local.minute) };
 }
 
 /** Times grouped by day, in order: "Tuesday, December 1 at 9 AM or 10 AM, or Wednesday, December 2 at noon". */
