@@ -5,59 +5,57 @@
  * with every problem listed at once.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import * as z from 'zod';
 import { ConfigError } from './domain/errors.ts';
 import { E164_PATTERN } from './domain/phone.ts';
 import { ENV } from './env.ts';
+// Runtime code uses zod/mini (through ./zod.ts) for bundle size; infra/local stays on classic zod.
+import * as z from './zod.ts';
 
-const optionalString = z.string().min(1).optional();
-const baseUrl = (fallback: string) =>
-  z
-    .url({ protocol: /^https?$/ })
-    .default(fallback)
-    .transform((url) => url.replace(/\/+$/, ''));
-const positiveInt = (fallback: number, max: number) =>
-  z.coerce.number().int().min(1).max(max).default(fallback);
-const e164 = z.string().regex(E164_PATTERN, 'must be an E.164 number like +14155550123');
-const timeZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone like America/New_York');
+const withoutTrailingSlash = z.transform((url: string) => url.replace(/\/+$/, ''));
+const optionalString = z.optional(z.string().check(z.minLength(1)));
+const httpUrl = () => z.url({ protocol: /^https?$/ });
+const baseUrl = (fallback: string) => z.pipe(z._default(httpUrl(), fallback), withoutTrailingSlash);
+const boundedInt = (min: number, max: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
+const e164 = z.string().check(z.regex(E164_PATTERN, 'must be an E.164 number like +14155550123'));
+const timeZone = z.string().check(
+  z.refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return zone.includes('/') || zone === 'UTC';
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone like America/New_York'),
+);
+const secretKey = z.string().check(z.minLength(16, 'must be at least 16 characters'));
 
 export const ConfigSchema = z.object({
-  [ENV.PUBLIC_BASE_URL]: z
-    .url({ protocol: /^https?$/ })
-    .transform((url) => url.replace(/\/+$/, ''))
-    .optional(),
-  [ENV.PORT]: positiveInt(3000, 65_535),
-  [ENV.TWILIO_ACCOUNT_SID]: z
-    .string()
-    .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
-    .optional(),
+  [ENV.PUBLIC_BASE_URL]: z.optional(z.pipe(httpUrl(), withoutTrailingSlash)),
+  [ENV.PORT]: boundedInt(1, 65_535, 3000),
+  [ENV.TWILIO_ACCOUNT_SID]: z.optional(
+    z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),
+  ),
   [ENV.TWILIO_AUTH_TOKEN]: optionalString,
-  [ENV.TWILIO_PHONE_NUMBER]: e164.optional(),
+  [ENV.TWILIO_PHONE_NUMBER]: z.optional(e164),
   [ENV.TWILIO_API_BASE_URL]: baseUrl('https://api.twilio.com'),
   [ENV.VAPI_API_KEY]: optionalString,
   [ENV.VAPI_ASSISTANT_ID]: optionalString,
   [ENV.VAPI_PHONE_NUMBER_ID]: optionalString,
-  [ENV.VAPI_SERVER_SECRET]: z.string().min(16, 'must be at least 16 characters').optional(),
+  [ENV.VAPI_SERVER_SECRET]: z.optional(secretKey),
   [ENV.VAPI_API_BASE_URL]: baseUrl('https://api.vapi.ai'),
   [ENV.CALENDLY_API_TOKEN]: optionalString,
   [ENV.CALENDLY_API_BASE_URL]: baseUrl('https://api.calendly.com'),
-  [ENV.CALENDLY_EVENT_TYPE_URI]: z.url().optional(),
-  [ENV.CALENDLY_WEBHOOK_SIGNING_KEY]: z.string().min(16, 'must be at least 16 characters').optional(),
-  [ENV.CALENDLY_BOOKINGS_PER_MINUTE]: positiveInt(10, 10_000),
-  [ENV.CALENDLY_BOOKINGS_PER_HOUR]: positiveInt(50, 100_000),
-  [ENV.CALENDLY_BOOKINGS_PER_DAY]: positiveInt(100, 1_000_000),
-  [ENV.BUSINESS_TIMEZONE]: timeZone.optional(),
-  [ENV.FALLBACK_PHONE_NUMBER]: e164.optional(),
-  [ENV.HOLD_TTL_SECONDS]: z.coerce.number().int().min(30).max(3600).default(300),
-  [ENV.TABLE_NAME]: z.string().min(3).optional(),
-  [ENV.BOOKING_QUEUE_URL]: z.url().optional(),
+  [ENV.CALENDLY_EVENT_TYPE_URI]: z.optional(z.url()),
+  [ENV.CALENDLY_WEBHOOK_SIGNING_KEY]: z.optional(secretKey),
+  [ENV.CALENDLY_BOOKINGS_PER_MINUTE]: boundedInt(1, 10_000, 10),
+  [ENV.CALENDLY_BOOKINGS_PER_HOUR]: boundedInt(1, 100_000, 50),
+  [ENV.CALENDLY_BOOKINGS_PER_DAY]: boundedInt(1, 1_000_000, 100),
+  [ENV.BUSINESS_TIMEZONE]: z.optional(timeZone),
+  [ENV.FALLBACK_PHONE_NUMBER]: z.optional(e164),
+  [ENV.HOLD_TTL_SECONDS]: boundedInt(30, 3600, 300),
+  [ENV.TABLE_NAME]: z.optional(z.string().check(z.minLength(3))),
+  [ENV.BOOKING_QUEUE_URL]: z.optional(z.url()),
   [ENV.APP_SECRET_ID]: optionalString,
 });
 

@@ -2,14 +2,14 @@
  * What Twilio posts to /twilio/voice and /twilio/status (form fields; Twilio adds fields without notice, so
  * unknown keys are kept and ignored), and the caller-id normalisation both routes rely on.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
-import * as z from 'zod';
+import { e164OrNull } from '../../shared/domain/phone.ts';
+import * as z from '../../shared/zod.ts';
 
-const field = z.string().max(256).optional();
+const field = z.optional(z.string().check(z.maxLength(256)));
 
 /** Parameters of Twilio's voice webhook and status callbacks that we read. */
 export const TwilioCallWebhookSchema = z.looseObject({
-  CallSid: z.string().regex(/^CA[0-9A-Za-z]{1,64}$/, 'must be a Twilio CallSid'),
+  CallSid: z.string().check(z.regex(/^CA[0-9A-Za-z]{1,64}$/, 'must be a Twilio CallSid')),
   AccountSid: field,
   From: field,
   Caller: field,
@@ -48,13 +48,15 @@ const WITHHELD_CALLER_IDS = new Set([
 
 /**
  * The caller's number in E.164, or null when there is no real number to call or text back: withheld or
- * anonymous ids, Twilio Client / SIP identities, and anything libphonenumber does not consider valid.
+ * anonymous ids, Twilio Client / SIP identities, and anything not shaped like E.164.
+ *
+ * Twilio already delivers PSTN caller ids in E.164, so a shape check is all the edge needs; the full
+ * libphonenumber-js metadata would cost 118 KB of this function's 500 KB bundle (measured) to re-validate
+ * what Twilio sends. libphonenumber-js validates the numbers people type instead, at synth time
+ * (infra/stages.ts).
  */
 export function callerE164(raw: string | undefined): string | null {
   const value = raw?.trim();
   if (!value || WITHHELD_CALLER_IDS.has(value.toLowerCase())) return null;
-  // Twilio sends PSTN numbers in E.164; anything without "+" is a client:, sip: or other identity.
-  if (!value.startsWith('+')) return null;
-  const parsed = parsePhoneNumberFromString(value);
-  return parsed?.isValid() ? parsed.number : null;
+  return e164OrNull(value);
 }

@@ -3,42 +3,42 @@
  * keys are kept, and both documented forms of a tool call are accepted - `{id, function:{name, arguments}}`
  * with arguments as an object or a JSON string, and the older `{id, name, arguments|parameters}`.
  */
-import * as z from 'zod';
 import type { CallContext } from '../../shared/domain/model.ts';
 import { e164OrNull } from '../../shared/domain/phone.ts';
+import * as z from '../../shared/zod.ts';
 
 const ToolCallSchema = z.looseObject({
-  id: z.string().min(1).max(200),
-  name: z.string().optional(),
-  arguments: z.unknown().optional(),
-  parameters: z.unknown().optional(),
-  function: z
-    .looseObject({
-      name: z.string().optional(),
-      arguments: z.unknown().optional(),
-      parameters: z.unknown().optional(),
-    })
-    .optional(),
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
+  name: z.optional(z.string()),
+  arguments: z.optional(z.unknown()),
+  parameters: z.optional(z.unknown()),
+  function: z.optional(
+    z.looseObject({
+      name: z.optional(z.string()),
+      arguments: z.optional(z.unknown()),
+      parameters: z.optional(z.unknown()),
+    }),
+  ),
 });
 
-const CustomerSchema = z.looseObject({ number: z.string().nullish() }).nullish();
+const CustomerSchema = z.nullish(z.looseObject({ number: z.nullish(z.string()) }));
 
-const CallSchema = z
-  .looseObject({
-    id: z.string().nullish(),
-    phoneCallProviderId: z.string().nullish(),
+const CallSchema = z.nullish(
+  z.looseObject({
+    id: z.nullish(z.string()),
+    phoneCallProviderId: z.nullish(z.string()),
     customer: CustomerSchema,
-  })
-  .nullish();
+  }),
+);
 
 export const VapiServerMessageSchema = z.looseObject({
   message: z.looseObject({
     type: z.string(),
-    toolCallList: z.array(ToolCallSchema).optional(),
-    toolCalls: z.array(ToolCallSchema).optional(),
+    toolCallList: z.optional(z.array(ToolCallSchema)),
+    toolCalls: z.optional(z.array(ToolCallSchema)),
     call: CallSchema,
     customer: CustomerSchema,
-    status: z.string().optional(),
+    status: z.optional(z.string()),
   }),
 });
 export type VapiServerMessage = z.infer<typeof VapiServerMessageSchema>;

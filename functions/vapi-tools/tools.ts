@@ -2,7 +2,6 @@
  * The tools the assistant can call, by name: each with its argument schema, a speakable hint for
  * arguments that fail it, and the use case it runs.
  */
-import type * as z from 'zod';
 import { ToolError } from '../../shared/domain/errors.ts';
 import type { CallContext } from '../../shared/domain/model.ts';
 import type { OpenSlotFinder } from '../../shared/domain/open-slots.ts';
@@ -18,10 +17,11 @@ import {
   releaseHold,
 } from '../../shared/domain/tools/hold-tools.ts';
 import type { ToolDeps, ToolSuccess } from '../../shared/domain/tools/tool-deps.ts';
+import type * as z from '../../shared/zod.ts';
 
 export type ToolRunDeps = ToolDeps & { slots: OpenSlotFinder; onEnqueueFailure?: (error: unknown) => void };
 
-interface ToolDefinition<TSchema extends z.ZodType> {
+interface ToolDefinition<TSchema extends z.ZodMiniType> {
   schema: TSchema;
   /** What the assistant should hear when the arguments do not fit, by offending field. */
   hints: Record<string, string>;
@@ -33,7 +33,7 @@ export interface Tool {
   execute(rawArgs: unknown, call: CallContext, deps: ToolRunDeps): Promise<ToolSuccess>;
 }
 
-function define<TSchema extends z.ZodType>(definition: ToolDefinition<TSchema>): Tool {
+function define<TSchema extends z.ZodMiniType>(definition: ToolDefinition<TSchema>): Tool {
   return {
     async execute(rawArgs, call, deps) {
       const parsed = definition.schema.safeParse(rawArgs);

@@ -3,9 +3,9 @@
  * cold start and ~20 MB of memory for this one request). One attempt per call: the booking worker decides
  * about retries, because a retried POST can send the caller the same text twice.
  */
-import * as z from 'zod';
 import { VendorRejectedError, VendorUnavailableError } from '../domain/errors.ts';
 import type { SmsPort } from '../domain/ports.ts';
+import * as z from '../zod.ts';
 
 const VENDOR = 'twilio';
 
@@ -13,10 +13,12 @@ const VENDOR = 'twilio';
 export const TWILIO_SMS_TIMEOUT_MS = 5000;
 
 /** The part of Twilio's Message resource we use. */
-export const TwilioMessageSchema = z.looseObject({ sid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i) });
+export const TwilioMessageSchema = z.looseObject({
+  sid: z.string().check(z.regex(/^(SM|MM)[0-9a-f]{32}$/i)),
+});
 
 /** Twilio's error body; only the numeric code is kept (messages can quote the phone number). */
-export const TwilioErrorSchema = z.looseObject({ code: z.number().int().optional() });
+export const TwilioErrorSchema = z.looseObject({ code: z.optional(z.number().check(z.int())) });
 
 export interface TwilioSmsOptions {
   accountSid: string;

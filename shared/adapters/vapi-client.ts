@@ -6,17 +6,17 @@
  * No retries, ever: a retried POST /call can start a second assistant session for the same caller. The
  * caller of this adapter has its own fallback (our TwiML), which is the right answer to any failure here.
  */
-import * as z from 'zod';
 import { VendorRejectedError, VendorUnavailableError } from '../domain/errors.ts';
 import type { CreateVapiCallInput, VapiPort } from '../domain/ports.ts';
+import * as z from '../zod.ts';
 
 const VENDOR = 'vapi';
 
 /** The slice of Vapi's Call object we rely on; everything else is tolerated and ignored. */
 export const VapiCreateCallResponseSchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   phoneCallProviderDetails: z.looseObject({
-    twiml: z.string().refine(looksLikeTwiml, 'must be a TwiML <Response> document'),
+    twiml: z.string().check(z.refine(looksLikeTwiml, 'must be a TwiML <Response> document')),
   }),
 });
 export type VapiCreateCallResponse = z.infer<typeof VapiCreateCallResponseSchema>;

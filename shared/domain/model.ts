@@ -1,16 +1,19 @@
 /**
  * The booking domain's nouns. Plain data, no I/O: adapters persist them, use cases move them between states.
  *
- * Slot lock states (one item per event type + start time):
+ * Slot lock states (one item per event type + start time, plus one per 5-minute cell it covers):
  *   free (absent or `released`) -> held(holder call, holdId, fence, expiresAt) -> booking -> booked
  *   held -> released (caller released it, call ended) ; held whose expiresAt passed counts as free
  *   booking -> released (Calendly refused the booking for good)
+ *   booked  -> released (the booking was canceled in Calendly)
  */
 
 /** A time the business can be booked at, as Calendly listed it. `start` is Calendly's own UTC string. */
 export interface SlotRef {
   eventTypeUri: string;
   start: string;
+  /** The event type's length: the lock blocks the whole appointment, not just its start. */
+  durationMinutes: number;
 }
 
 /** A slot offered to one call under a short id ("S3"), valid for that call only until `expiresAt` (epoch ms). */
@@ -36,7 +39,8 @@ export interface Hold {
   createdAt: number;
 }
 
-export type BookingStatus = 'queued' | 'posting' | 'booked' | 'failed';
+/** `canceled`: booked, then canceled in Calendly (the Calendly webhook reports it); the slot is free again. */
+export type BookingStatus = 'queued' | 'posting' | 'booked' | 'failed' | 'canceled';
 
 /** What Calendly gave back for a booking we made. */
 export interface CalendlyBookingRef {

@@ -5,7 +5,8 @@
  */
 import type { AvailabilityReader } from './availability.ts';
 import type { CallContext, Offer, SlotRef } from './model.ts';
-import type { Clock, Store } from './ports.ts';
+import type { Clock, EventTypeInfo, Store } from './ports.ts';
+import { overlapsOccupied } from './slot-cells.ts';
 import { addDays } from './time/calendar-day.ts';
 import { isoInstant } from './time/instant.ts';
 import { partOfDayOf } from './time/parts-of-day.ts';
@@ -16,6 +17,9 @@ import { localDayOf, localHourMillis } from './time/zone.ts';
 /** Calendly refuses a start_time in the past; asking from a little ahead of now keeps clocks out of it. */
 const CALENDLY_START_MARGIN_MS = 60_000;
 
+/** What the finder needs of an event type: which one, and how long its appointments last. */
+export type Bookable = Pick<EventTypeInfo, 'uri' | 'durationMinutes'>;
+
 /** Offered slots as a tool result lists them: short id, UTC start, and how they are spoken. */
 export interface OfferedSlot {
   id: string;
@@ -25,11 +29,11 @@ export interface OfferedSlot {
 
 export interface OpenSlotFinder {
   /** Free starts in the window, ascending, as Calendly wrote them. */
-  find(eventTypeUri: string, window: SearchWindow): Promise<string[]>;
+  find(service: Bookable, window: SearchWindow): Promise<string[]>;
   /** Picks, offers and speaks up to the configured number of slots; looks ahead when the window is empty. */
   offer(
     call: CallContext,
-    eventTypeUri: string,
+    service: Bookable,
     window: SearchWindow,
   ): Promise<{ slots: OfferedSlot[]; window: SearchWindow; say: string; lookedAhead: boolean }>;
   /** Fresh choices near a slot that was just taken: same day and part of day, then the whole day, then ahead. */
@@ -60,12 +64,13 @@ export function createOpenSlotFinder(deps: {
   offerValidityMs: number;
   lookaheadDays: number;
 }): OpenSlotFinder {
-  async function find(eventTypeUri: string, window: SearchWindow): Promise<string[]> {
+  async function find(service: Bookable, window: SearchWindow): Promise<string[]> {
+    const eventTypeUri = service.uri;
     const now = deps.clock.now().getTime();
     const earliest = now + CALENDLY_START_MARGIN_MS;
     const days: string[] = [];
     for (let day = window.firstDay; day <= window.lastDay; day = addDays(day, 1)) days.push(day);
-    const [perDay, taken] = await Promise.all([
+    const [perDay, occupied] = await Promise.all([
       Promise.all(
         days.map((day) => {
           const dayStart = localHourMillis(day, 0, window.zone);
@@ -78,13 +83,19 @@ export function createOpenSlotFinder(deps: {
           });
         }),
       ),
-      deps.store.slots.takenStarts(eventTypeUri, window.start, window.end, deps.clock.now()),
+      // Cells from the window's start to its end plus one appointment: a start near the end still covers them.
+      deps.store.slots.occupiedCells(
+        window.start,
+        new Date(Date.parse(window.end) + service.durationMinutes * 60_000).toISOString(),
+        deps.clock.now(),
+      ),
     ]);
     const seen = new Set<string>();
     const open: string[] = [];
     for (const time of perDay.flat()) {
       const instant = isoInstant(time.start);
-      if (seen.has(instant) || taken.has(instant) || time.inviteesRemaining < 1) continue;
+      if (seen.has(instant) || time.inviteesRemaining < 1) continue;
+      if (overlapsOccupied({ start: instant, durationMinutes: service.durationMinutes }, occupied)) continue;
       if (Date.parse(instant) < earliest || !isWithinWindow(time.start, window)) continue;
       seen.add(instant);
       open.push(time.start);
@@ -92,11 +103,11 @@ export function createOpenSlotFinder(deps: {
     return open.sort((a, b) => Date.parse(a) - Date.parse(b));
   }
 
-  async function register(call: CallContext, eventTypeUri: string, starts: string[], zone: string) {
+  async function register(call: CallContext, service: Bookable, starts: string[], zone: string) {
     const now = deps.clock.now();
     const offers: Offer[] = await deps.store.calls.issueOffers(
       call.callId,
-      starts.map((start) => ({ eventTypeUri, start })),
+      starts.map((start) => ({ eventTypeUri: service.uri, start, durationMinutes: service.durationMinutes })),
       { now, validForMs: deps.offerValidityMs },
     );
     return offers.map((offer) => ({
@@ -107,7 +118,7 @@ export function createOpenSlotFinder(deps: {
   }
 
   /** Windows after `window`, one day at a time, in the same part of day. */
-  async function lookAhead(eventTypeUri: string, window: SearchWindow) {
+  async function lookAhead(service: Bookable, window: SearchWindow) {
     const now = deps.clock.now();
     for (let offset = 1; offset <= deps.lookaheadDays; offset++) {
       let next: SearchWindow;
@@ -119,19 +130,19 @@ export function createOpenSlotFinder(deps: {
       } catch {
         return null; // past the booking horizon
       }
-      const starts = await find(eventTypeUri, next);
+      const starts = await find(service, next);
       if (starts.length > 0) return { window: next, starts };
     }
     return null;
   }
 
-  async function offer(call: CallContext, eventTypeUri: string, window: SearchWindow) {
+  async function offer(call: CallContext, service: Bookable, window: SearchWindow) {
     const now = deps.clock.now();
-    let starts = await find(eventTypeUri, window);
+    let starts = await find(service, window);
     let shown = window;
     let lookedAhead = false;
     if (starts.length === 0) {
-      const ahead = await lookAhead(eventTypeUri, window);
+      const ahead = await lookAhead(service, window);
       if (!ahead) {
         return {
           slots: [],
@@ -145,7 +156,7 @@ export function createOpenSlotFinder(deps: {
       lookedAhead = true;
     }
     const chosen = spread(starts, deps.maxSlotsOffered);
-    const slots = await register(call, eventTypeUri, chosen, window.zone);
+    const slots = await register(call, service, chosen, window.zone);
     const list = speakSlotList(chosen, { zone: window.zone, now });
     const say = lookedAhead
       ? `I don't see any openings ${speakWindow(window)}. The next ones are ${list}. Would one of those work?`
@@ -160,7 +171,8 @@ export function createOpenSlotFinder(deps: {
       { date: day, partOfDay: partOfDayOf(taken.start, zone) },
       { now, zone },
     );
-    const result = await offer(call, taken.eventTypeUri, sameDayPart).catch(() => null);
+    const service = { uri: taken.eventTypeUri, durationMinutes: taken.durationMinutes };
+    const result = await offer(call, service, sameDayPart).catch(() => null);
     if (result && result.slots.length > 0) return { slots: result.slots, say: result.say };
     return { slots: [], say: '' };
   }

@@ -168,8 +168,8 @@ export interface SlotLock {
   release(hold: Hold, now: Date): Promise<boolean>;
   /** Turns a live hold into a queued booking, atomically with the slot moving to `booking`. */
   confirm(hold: Hold, booking: Booking, now: Date): Promise<ConfirmOutcome>;
-  /** Canonical start instants in [fromIso, toIso) that are held (unexpired), booking or booked. */
-  takenStarts(eventTypeUri: string, fromIso: string, toIso: string, now: Date): Promise<Set<string>>;
+  /** Start instants (epoch ms) of the calendar cells in [fromIso, toIso) a live hold or a booking occupies. */
+  occupiedCells(fromIso: string, toIso: string, now: Date): Promise<Set<number>>;
 }
 
 export type ClaimOutcome =
@@ -193,6 +193,8 @@ export interface BookingRepository {
   markFailed(booking: Booking, failure: { code: string; message: string }, now: Date): Promise<Booking>;
   /** Gives the posting lease back until `retryAt`; `mayExist` forces a Calendly lookup before the next post. */
   unclaim(booking: Booking, options: { mayExist: boolean; retryAt: Date }, now: Date): Promise<void>;
+  /** Records a cancellation made in Calendly and frees the slot; false when the booking was not booked. */
+  markCanceled(bookingId: string, now: Date): Promise<boolean>;
   /** True exactly once per booking: whoever gets true sends the SMS. */
   claimSms(bookingId: string, now: Date): Promise<boolean>;
   /** Undoes claimSms after a failed send so a retry can send it. */
@@ -212,6 +214,8 @@ export interface AvailabilityCachePort {
   /** True when this caller won the right to refresh the entry until `now + leaseMs`. */
   tryLease(eventTypeUri: string, day: string, now: Date, leaseMs: number): Promise<boolean>;
   write(eventTypeUri: string, day: string, times: AvailableTime[], now: Date, ttlMs: number): Promise<void>;
+  /** Drops a day so the next reader asks Calendly (Calendly told us that day changed). */
+  invalidate(eventTypeUri: string, day: string): Promise<void>;
 }
 
 /** Everything persisted, as one bundle handed to use cases. */

@@ -15,6 +15,7 @@ import type {
   BookingQueuePort,
   CalendlyPort,
   Clock,
+  CreatedInvitee,
   CreateInviteeInput,
   EventTypeInfo,
   RateBudgetPort,
@@ -138,11 +139,9 @@ async function postClaimed(
   const request = inviteeRequest(booking, eventType);
   if (typeof request === 'string') return await failBooking(booking, 'unanswerable_question', request, deps);
 
+  let created: CreatedInvitee;
   try {
-    const created = await calendly.createInvitee(request);
-    const booked = await store.bookings.markBooked(booking, created, clock.now());
-    await notifyCaller(booked, deps);
-    return { kind: 'booked', booking: booked, reconciled: false };
+    created = await calendly.createInvitee(request);
   } catch (error) {
     if (error instanceof SlotUnavailableError)
       return await failBooking(booking, 'slot_unavailable', error.message, deps);
@@ -154,6 +153,12 @@ async function postClaimed(
     // Timeouts, 5xx, network errors: Calendly may or may not have booked it, so look it up before re-posting.
     return await retryLater(booking, error, true, deps);
   }
+  // From here on Calendly has the booking. If recording it fails, the message is redelivered and the posting
+  // lease makes the next attempt reconcile; if the SMS fails, the redelivery finds the booking finished and
+  // sends the SMS only.
+  const booked = await store.bookings.markBooked(booking, created, clock.now());
+  await notifyCaller(booked, deps);
+  return { kind: 'booked', booking: booked, reconciled: false };
 }
 
 async function retryLater(booking: Booking, error: unknown, mayExist: boolean, deps: BookingWorkerDeps) {
@@ -220,7 +225,11 @@ export function bookingSms(booking: Booking, now: Date): string {
       : '';
     return `You're booked for ${when}. A confirmation email is on its way to ${booking.email}.${links}`;
   }
-  return `Sorry, we could not book ${when}: that time was no longer available. Please call us back to pick another time.`;
+  const reason =
+    booking.failure?.code === 'slot_unavailable'
+      ? 'that time was no longer available'
+      : 'the calendar did not accept it';
+  return `Sorry, we could not book ${when}: ${reason}. Please call us back to pick another time.`;
 }
 
 /** Sends the outcome SMS once; a failed send hands the claim back and throws so a redelivery retries it. */

@@ -19,7 +19,7 @@
  */
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../zod.ts';
 import type { Authenticate } from './authenticators.ts';
 import { MAX_BODY_BYTES } from './body.ts';
 import {
@@ -52,7 +52,7 @@ export interface HttpInput<TBody> {
   signal: AbortSignal;
 }
 
-export interface HttpHandlerOptions<TSchema extends z.ZodType> {
+export interface HttpHandlerOptions<TSchema extends z.ZodMiniType> {
   /** Verifier over the raw body; use `noAuthentication` for deliberately public routes. */
   authenticate: Authenticate;
   parse: BodyKind;
@@ -67,7 +67,7 @@ export interface HttpHandlerOptions<TSchema extends z.ZodType> {
 export type HttpLambdaHandler = MiddyfiedHandler<APIGatewayProxyEventV2, HttpResponse, Error, Context>;
 
 /** Builds an HTTP Lambda handler wrapped in the one chain (see the module comment for the order). */
-export function httpHandler<TSchema extends z.ZodType = z.ZodUnknown>(
+export function httpHandler<TSchema extends z.ZodMiniType = z.ZodMiniUnknown>(
   options: HttpHandlerOptions<TSchema>,
 ): HttpLambdaHandler {
   // middy passes (event, context, { signal }); the request object itself is not handed to the handler,

@@ -8,9 +8,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
 import { type AppError, BadRequestError, UnsupportedMediaTypeError } from '../domain/errors.ts';
 import { logger, metrics } from '../observability.ts';
+import type * as z from '../zod.ts';
 import type { Authenticate } from './authenticators.ts';
 import { isJsonMediaType, MAX_BODY_BYTES, mediaType, parseForm, readRawBody } from './body.ts';
 import { publicError, statusForError, toAppError } from './error-status.ts';
@@ -156,7 +156,7 @@ export function bodyParser(kind: BodyKind): HttpMiddleware {
 }
 
 /** 6. Validates the parsed body with zod; 400 names the offending fields, never the values. */
-export function validator(schema: z.ZodType | undefined): HttpMiddleware {
+export function validator(schema: z.ZodMiniType | undefined): HttpMiddleware {
   return {
     before: (request) => {
       if (schema === undefined) return;

@@ -15,8 +15,8 @@ let slotCounter = 0;
 /** A distinct slot per test, in Calendly's microsecond format, so tests never share lock items. */
 function freshSlot(): SlotRef {
   slotCounter += 1;
-  const start = new Date(Date.parse('2026-12-03T14:00:00Z') + slotCounter * 30 * 60_000).toISOString();
-  return { eventTypeUri: EVENT_TYPE, start: start.replace('.000Z', '.000000Z') };
+  const start = new Date(Date.parse('2026-12-03T14:00:00Z') + slotCounter * 60 * 60_000).toISOString();
+  return { eventTypeUri: EVENT_TYPE, start: start.replace('.000Z', '.000000Z'), durationMinutes: 30 };
 }
 
 function holdRequest(callId: string, slot: SlotRef, now = T0, extra: Partial<HoldRequest> = {}): HoldRequest {
@@ -225,26 +225,83 @@ describe('slot lock on DynamoDB Local', () => {
     );
   });
 
-  it('lists held, booking and booked starts as taken and skips expired or released ones', async () => {
+  it('counts the cells of live holds and bookings as occupied, and not those of expired or released holds', async () => {
     const base = Date.parse('2026-12-10T15:00:00Z');
     const at = (minutes: number) => ({
       eventTypeUri: EVENT_TYPE,
       start: new Date(base + minutes * 60_000).toISOString(),
+      durationMinutes: 30,
     });
-    const held = await heldOrFail(store, holdRequest('CA-t1', at(0)));
-    const expired = await heldOrFail(store, holdRequest('CA-t2', at(30), plus(-LEASE_MS - 1)));
+    await heldOrFail(store, holdRequest('CA-t1', at(0)));
+    await heldOrFail(store, holdRequest('CA-t2', at(30), plus(-LEASE_MS - 1)));
     const released = await heldOrFail(store, holdRequest('CA-t3', at(60)));
     await store.slots.release(released, plus(1));
     const confirmed = await heldOrFail(store, holdRequest('CA-t4', at(90)));
     await store.slots.confirm(confirmed, bookingFor(confirmed), plus(2));
-    const taken = await store.slots.takenStarts(
-      EVENT_TYPE,
+    const occupied = await store.slots.occupiedCells(
       new Date(base - 60_000).toISOString(),
       new Date(base + 24 * 3600_000).toISOString(),
       plus(3),
     );
-    expect([...taken].sort()).toEqual([held.slot.start, confirmed.slot.start].sort());
-    expect(expired.slot.start).not.toBe(held.slot.start);
+    const minutes = [...occupied].map((cell) => (cell - base) / 60_000).sort((a, b) => a - b);
+    expect(minutes).toEqual([0, 5, 10, 15, 20, 25, 90, 95, 100, 105, 110, 115]);
+  });
+
+  it('refuses an appointment that overlaps a held one of another event type', async () => {
+    const base = Date.parse('2026-12-11T17:00:00Z');
+    const cleaning = {
+      eventTypeUri: `${EVENT_TYPE}-60`,
+      start: new Date(base).toISOString(),
+      durationMinutes: 60,
+    };
+    const consult = {
+      eventTypeUri: EVENT_TYPE,
+      start: new Date(base + 30 * 60_000).toISOString(),
+      durationMinutes: 30,
+    };
+    const adjacent = {
+      eventTypeUri: EVENT_TYPE,
+      start: new Date(base + 60 * 60_000).toISOString(),
+      durationMinutes: 30,
+    };
+    await heldOrFail(store, holdRequest('CA-long', cleaning));
+    expect((await store.slots.hold(holdRequest('CA-overlap', consult))).kind).toBe('taken');
+    expect((await store.slots.hold(holdRequest('CA-adjacent', adjacent))).kind).toBe('held');
+    // Once the long hold's lease runs out, the overlapping time can be held.
+    expect((await store.slots.hold(holdRequest('CA-overlap', consult, plus(LEASE_MS)))).kind).toBe('held');
+  });
+
+  it('gives exactly one of many concurrent overlapping appointments the time', async () => {
+    const base = Date.parse('2026-12-14T15:00:00Z');
+    const requests = Array.from({ length: 20 }, (_, i) =>
+      holdRequest(`CA-mixed-${i}`, {
+        eventTypeUri: `${EVENT_TYPE}-${i % 3}`,
+        start: new Date(base + (i % 4) * 15 * 60_000).toISOString(),
+        durationMinutes: 60,
+      }),
+    );
+    const outcomes = await Promise.all(requests.map((request) => store.slots.hold(request)));
+    expect(outcomes.filter((outcome) => outcome.kind === 'held')).toHaveLength(1);
+  });
+
+  it('frees the cells when a booking fails in Calendly', async () => {
+    const slot = freshSlot();
+    const hold = await heldOrFail(store, holdRequest('CA-fails', slot));
+    const booking = bookingFor(hold);
+    await store.slots.confirm(hold, booking, plus(1000));
+    const claimed = await store.bookings.claim(booking.bookingId, plus(2000), { staleAfterMs: 60_000 });
+    if (claimed.kind !== 'claimed') throw new Error(claimed.kind);
+    await store.bookings.markFailed(
+      claimed.booking,
+      { code: 'slot_unavailable', message: 'taken' },
+      plus(3000),
+    );
+    const overlapping = {
+      ...slot,
+      eventTypeUri: `${EVENT_TYPE}-other`,
+      start: new Date(Date.parse(slot.start) + 10 * 60_000).toISOString(),
+    };
+    expect((await store.slots.hold(holdRequest('CA-after', overlapping, plus(4000)))).kind).toBe('held');
   });
 
   it('sends the SMS claim to exactly one of several concurrent workers', async () => {

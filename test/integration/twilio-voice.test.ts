@@ -329,6 +329,7 @@ describe('POST /twilio/status', () => {
       slot: {
         eventTypeUri: 'https://api.calendly.com/event_types/ET-VOICE',
         start: '2030-01-07T15:00:00.000000Z',
+        durationMinutes: 30,
       },
       name: 'Ada Lovelace',
       email: 'ada@example.com',

@@ -5,7 +5,6 @@
  * idempotency key: after a failed POST the caller looks the booking up (findInviteeByTracking) before retrying.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type * as z from 'zod';
 import {
   BadRequestError,
   SlotUnavailableError,
@@ -22,6 +21,7 @@ import type {
   EventTypeInfo,
   FindInviteeQuery,
 } from '../../domain/ports.ts';
+import type * as z from '../../zod.ts';
 import {
   AvailableTimesSchema,
   type CalendlyError,
@@ -74,7 +74,7 @@ type Attempt =
   | { kind: 'timeout'; error: unknown }
   | { kind: 'network'; error: unknown };
 
-interface RequestSpec<S extends z.ZodType> {
+interface RequestSpec<S extends z.ZodMiniType> {
   method: 'GET' | 'POST';
   path: string;
   query?: Record<string, string>;
@@ -91,7 +91,7 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const authorization = `Bearer ${options.token}`;
 
-  async function attempt(spec: RequestSpec<z.ZodType>): Promise<Attempt> {
+  async function attempt(spec: RequestSpec<z.ZodMiniType>): Promise<Attempt> {
     const url = new URL(`${baseUrl}${spec.path}`);
     for (const [name, value] of Object.entries(spec.query ?? {})) url.searchParams.set(name, value);
     try {
@@ -117,7 +117,7 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
     }
   }
 
-  async function request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.infer<S>> {
+  async function request<S extends z.ZodMiniType>(spec: RequestSpec<S>): Promise<z.infer<S>> {
     let result = await attempt(spec);
     // One quick retry for reads only. A timeout already spent the caller's budget, so it is not retried.
     if (
@@ -130,7 +130,7 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
     return interpret(spec, result);
   }
 
-  function interpret<S extends z.ZodType>(spec: RequestSpec<S>, result: Attempt): z.infer<S> {
+  function interpret<S extends z.ZodMiniType>(spec: RequestSpec<S>, result: Attempt): z.infer<S> {
     const operation = `${spec.method} ${spec.path}`;
     if (result.kind === 'timeout') {
       const message = `Calendly did not answer ${operation} within ${timeoutMs} ms`;
@@ -190,7 +190,7 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
   async function allPages<T>(
     path: string,
     query: Record<string, string>,
-    schema: z.ZodType<{ collection: T[]; pagination: { next_page_token?: string | null | undefined } }>,
+    schema: z.ZodMiniType<{ collection: T[]; pagination: { next_page_token?: string | null | undefined } }>,
   ): Promise<T[]> {
     const items: T[] = [];
     const seen = new Set<string>();

@@ -2,21 +2,21 @@
  * zod schemas for the Calendly API v2 responses this adapter reads (reference/calendly.md §1-§7).
  * Provider schemas: unknown keys are tolerated, and only the fields we use are required.
  */
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 
 /** Calendly's error body `{ title, message, details? }`; every part optional so odd bodies still parse. */
 export const CalendlyErrorSchema = z.looseObject({
-  title: z.string().optional(),
-  message: z.string().optional(),
-  details: z
-    .array(z.looseObject({ parameter: z.string().optional(), message: z.string().optional() }))
-    .optional(),
+  title: z.optional(z.string()),
+  message: z.optional(z.string()),
+  details: z.optional(
+    z.array(z.looseObject({ parameter: z.optional(z.string()), message: z.optional(z.string()) })),
+  ),
 });
 export type CalendlyError = z.infer<typeof CalendlyErrorSchema>;
 
 /** The `pagination` object of list endpoints; only the token is followed (never `next_page`'s host). */
 export const PaginationSchema = z.looseObject({
-  next_page_token: z.string().nullable().optional(),
+  next_page_token: z.nullish(z.string()),
 });
 
 /** GET /users/me. */
@@ -29,36 +29,48 @@ export const UserResponseSchema = z.looseObject({
   }),
 });
 
+/**
+ * `z.catch(schema, fallback)`, built the way zod/mini's `catch` builds it. Not `z.catch` itself: its body reads
+ * `core.util`, which keeps every export of zod's util module (about 7 KB) in each bundle that uses it.
+ */
+function orElse<T extends z.ZodMiniType>(schema: T, fallback: z.output<T>): z.ZodMiniCatch<T> {
+  return new z.ZodMiniCatch({
+    type: 'catch',
+    innerType: schema,
+    catchValue: () => fallback,
+  }) as z.ZodMiniCatch<T>;
+}
+
 const QUESTION_TYPES = ['string', 'text', 'phone_number', 'single_select', 'multi_select'] as const;
 
 const CustomQuestionSchema = z.looseObject({
   name: z.string(),
   // A question type Calendly adds later reads as free text rather than failing the whole event type.
-  type: z.enum(QUESTION_TYPES).catch('text'),
+  type: orElse(z.enum(QUESTION_TYPES), 'text'),
   position: z.number(),
   enabled: z.boolean(),
   required: z.boolean(),
-  answer_choices: z.array(z.string()).nullable().optional(),
+  answer_choices: z.nullish(z.array(z.string())),
 });
 
 const LocationConfigurationSchema = z.looseObject({
   kind: z.string(),
-  location: z.string().nullable().optional(),
-  phone_number: z.string().nullable().optional(),
+  location: z.nullish(z.string()),
+  phone_number: z.nullish(z.string()),
 });
 
 /** One EventType (§2.3). */
 export const EventTypeSchema = z.looseObject({
   uri: z.string(),
-  name: z.string().nullable(),
-  slug: z.string().nullable(),
+  name: z.nullable(z.string()),
+  slug: z.nullable(z.string()),
   active: z.boolean(),
   scheduling_url: z.string(),
-  duration: z.number().int().positive(),
+  duration: z.number().check(z.int(), z.positive()),
   kind: z.string(),
-  pooling_type: z.string().nullable().optional(),
-  locations: z.array(LocationConfigurationSchema).nullable().optional(),
-  custom_questions: z.array(CustomQuestionSchema).nullable().optional(),
+  pooling_type: z.nullish(z.string()),
+  locations: z.nullish(z.array(LocationConfigurationSchema)),
+  custom_questions: z.nullish(z.array(CustomQuestionSchema)),
 });
 export type CalendlyEventType = z.infer<typeof EventTypeSchema>;
 
@@ -76,13 +88,13 @@ export const AvailableTimesSchema = z.looseObject({
   collection: z.array(
     z.looseObject({
       status: z.string(),
-      invitees_remaining: z.number().int(),
+      invitees_remaining: z.number().check(z.int()),
       start_time: z.string(),
     }),
   ),
 });
 
-const TrackingSchema = z.looseObject({ utm_content: z.string().nullable().optional() });
+const TrackingSchema = z.looseObject({ utm_content: z.nullish(z.string()) });
 
 /** One Invitee (§4.3). */
 export const InviteeSchema = z.looseObject({
@@ -92,7 +104,7 @@ export const InviteeSchema = z.looseObject({
   status: z.enum(['active', 'canceled']),
   cancel_url: z.string(),
   reschedule_url: z.string(),
-  tracking: TrackingSchema.nullable().optional(),
+  tracking: z.nullish(TrackingSchema),
 });
 export type CalendlyInvitee = z.infer<typeof InviteeSchema>;
 

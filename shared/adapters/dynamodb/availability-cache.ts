@@ -3,9 +3,15 @@
  * when they were fetched, and a short fill lease so that of many containers missing at once, one asks
  * Calendly and the others wait for its answer.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AvailabilityCachePort } from '../../domain/ports.ts';
+import * as z from '../../zod.ts';
 import { keys, ttlSeconds } from './keys.ts';
 import { conditionFailedItem } from './transactions.ts';
 
@@ -52,6 +58,10 @@ export function createAvailabilityCache(
         if (conditionFailedItem(error)) return false;
         throw error;
       }
+    },
+
+    async invalidate(eventTypeUri, day) {
+      await db.send(new DeleteCommand({ TableName: tableName, Key: keys.availability(eventTypeUri, day) }));
     },
 
     async write(eventTypeUri, day, times, now, ttlMs) {

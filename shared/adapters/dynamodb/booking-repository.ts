@@ -13,11 +13,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Booking } from '../../domain/model.ts';
 import type { BookingRepository, ClaimOutcome } from '../../domain/ports.ts';
+import { moveCells } from './cells.ts';
 import { BookingItemSchema, toBooking } from './items.ts';
 import { keys, PENDING_PARTITION, ttlSeconds } from './keys.ts';
 import { pendingSortKey } from './slot-lock.ts';
 import { TABLE_SCHEMA } from './table-schema.ts';
-import { backoff, cancellationReasons, conditionFailedItem } from './transactions.ts';
+import { backoff, cancellationReasons, conditionFailedItem, isTransactionConflict } from './transactions.ts';
 
 const MAX_ATTEMPTS = 5;
 /** Finished bookings stay a year after the appointment, then TTL removes them. */
@@ -155,17 +156,35 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     };
   }
 
-  /** Moves a booking to a final state together with its slot; if the slot is not ours any more, the booking alone. */
+  /** Frees the cells this booking's hold still owns, one by one; cells someone else owns now are left alone. */
+  async function releaseOwnCells(booking: Booking): Promise<void> {
+    for (const item of moveCells(tableName, booking.slot, booking.holdId, 'released')) {
+      try {
+        await db.send(new UpdateCommand(item.Update));
+      } catch (error) {
+        if (!conditionFailedItem(error)) throw error;
+      }
+    }
+  }
+
+  /**
+   * Moves a booking to a final state together with its slot (and, when the slot is freed, its cells); if the
+   * slot is not ours any more, the booking alone.
+   */
   async function finish(
     booking: Booking,
     bookingSet: Record<string, unknown>,
     slotUpdate: ReturnType<typeof slotTransition>,
     now: Date,
+    freesCells: boolean,
   ): Promise<Booking> {
     const bookingUpdate = finishBooking(booking, bookingSet, now.getTime());
+    const cells = freesCells ? moveCells(tableName, booking.slot, booking.holdId, 'released') : [];
     try {
       await db.send(
-        new TransactWriteCommand({ TransactItems: [{ Update: slotUpdate }, { Update: bookingUpdate }] }),
+        new TransactWriteCommand({
+          TransactItems: [{ Update: slotUpdate }, { Update: bookingUpdate }, ...cells],
+        }),
       );
     } catch (error) {
       const reasons = cancellationReasons(error);
@@ -181,6 +200,7 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
       } catch (inner) {
         if (!conditionFailedItem(inner)) throw inner;
       }
+      if (freesCells) await releaseOwnCells(booking);
     }
     const stored = await get(booking.bookingId);
     if (!stored) throw new Error('booking vanished while finishing it');
@@ -197,6 +217,7 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
         { status: 'booked', calendly, mayExist: false },
         slotTransition(booking, 'SET #state = :booked', { ':booked': 'booked' }),
         now,
+        false,
       );
     },
 
@@ -208,6 +229,7 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
           ':released': 'released',
         }),
         now,
+        true,
       );
     },
 
@@ -235,6 +257,54 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
         );
       } catch (error) {
         if (!conditionFailedItem(error)) throw error;
+      }
+    },
+
+    async markCanceled(bookingId, now) {
+      const booking = await get(bookingId);
+      if (booking?.status !== 'booked') return false;
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.booking(bookingId),
+                  UpdateExpression: 'SET #status = :canceled, updatedAt = :now',
+                  ConditionExpression: '#status = :booked',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':canceled': 'canceled',
+                    ':booked': 'booked',
+                    ':now': now.getTime(),
+                  },
+                },
+              },
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.slot(booking.slot.eventTypeUri, booking.slot.start),
+                  UpdateExpression: 'SET #state = :released REMOVE callId, holdId, expiresAt, bookingId',
+                  ConditionExpression: 'bookingId = :bookingId AND #state = :booked',
+                  ExpressionAttributeNames: { '#state': 'state' },
+                  ExpressionAttributeValues: {
+                    ':released': 'released',
+                    ':booked': 'booked',
+                    ':bookingId': bookingId,
+                  },
+                },
+              },
+              ...moveCells(tableName, booking.slot, booking.holdId, 'released'),
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        // A condition failed: already canceled, or the slot moved on. A conflict is thrown, so the webhook is retried.
+        if (reasons && !isTransactionConflict(reasons)) return false;
+        throw error;
       }
     },
 

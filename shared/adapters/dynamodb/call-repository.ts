@@ -128,8 +128,14 @@ function planOffers(item: CallItem | null, slots: SlotRef[], now: number, validF
       id = `S${nextSeq}`;
       idByInstant.set(identity, id);
     }
-    offers[id] = { eventTypeUri: slot.eventTypeUri, start: slot.start, expiresAt };
-    issued.push({ id, eventTypeUri: slot.eventTypeUri, start: slot.start, expiresAt });
+    const offer = {
+      eventTypeUri: slot.eventTypeUri,
+      start: slot.start,
+      durationMinutes: slot.durationMinutes,
+      expiresAt,
+    };
+    offers[id] = offer;
+    issued.push({ id, ...offer });
   }
   return { offers, nextSeq, issued };
 }

@@ -2,24 +2,24 @@
  * Item schemas: what the table holds, parsed back into domain objects with zod (never cast). Unknown
  * attributes (keys, ttl, index keys) are tolerated so items can grow without breaking older readers.
  */
-import * as z from 'zod';
 import type { Booking, CallRecord, Hold } from '../../domain/model.ts';
+import * as z from '../../zod.ts';
 
-const SlotRefSchema = z.object({ eventTypeUri: z.string(), start: z.string() });
+const SlotRefSchema = z.object({ eventTypeUri: z.string(), start: z.string(), durationMinutes: z.number() });
 
-export const OfferItemSchema = SlotRefSchema.extend({ expiresAt: z.number() });
+export const OfferItemSchema = z.extend(SlotRefSchema, { expiresAt: z.number() });
 
 export const CallItemSchema = z.object({
   callId: z.string(),
-  from: z.string().nullish(),
-  to: z.string().nullish(),
-  status: z.enum(['in-progress', 'ended']).default('in-progress'),
+  from: z.nullish(z.string()),
+  to: z.nullish(z.string()),
+  status: z._default(z.enum(['in-progress', 'ended']), 'in-progress'),
   startedAt: z.number(),
-  endedAt: z.number().nullish(),
-  offers: z.record(z.string(), OfferItemSchema).default({}),
-  offerSeq: z.number().default(0),
-  holds: z.record(z.string(), z.number()).default({}),
-  version: z.number().default(0),
+  endedAt: z.nullish(z.number()),
+  offers: z._default(z.record(z.string(), OfferItemSchema), {}),
+  offerSeq: z._default(z.number(), 0),
+  holds: z._default(z.record(z.string(), z.number()), {}),
+  version: z._default(z.number(), 0),
 });
 export type CallItem = z.infer<typeof CallItemSchema>;
 
@@ -38,15 +38,23 @@ export function toCallRecord(item: CallItem): CallRecord {
 
 export const SlotItemSchema = z.object({
   state: z.enum(['held', 'booking', 'booked', 'released']),
-  callId: z.string().nullish(),
-  holdId: z.string().nullish(),
-  bookingId: z.string().nullish(),
-  fence: z.number().default(0),
-  expiresAt: z.number().nullish(),
+  callId: z.nullish(z.string()),
+  holdId: z.nullish(z.string()),
+  bookingId: z.nullish(z.string()),
+  fence: z._default(z.number(), 0),
+  expiresAt: z.nullish(z.number()),
   start: z.string(),
   eventTypeUri: z.string(),
 });
 export type SlotItem = z.infer<typeof SlotItemSchema>;
+
+/** A 5-minute cell of the business calendar, claimed by the hold whose appointment covers it. */
+export const CellItemSchema = z.object({
+  state: z.enum(['held', 'booking', 'released']),
+  holdId: z.nullish(z.string()),
+  expiresAt: z.nullish(z.number()),
+});
+export type CellItem = z.infer<typeof CellItemSchema>;
 
 export const HoldItemSchema = z.object({
   holdId: z.string(),
@@ -56,9 +64,9 @@ export const HoldItemSchema = z.object({
   expiresAt: z.number(),
   name: z.string(),
   email: z.string(),
-  phone: z.string().nullish(),
+  phone: z.nullish(z.string()),
   status: z.enum(['held', 'confirmed', 'released']),
-  bookingId: z.string().nullish(),
+  bookingId: z.nullish(z.string()),
   createdAt: z.number(),
 });
 
@@ -82,15 +90,15 @@ export const BookingItemSchema = z.object({
   fence: z.number(),
   name: z.string(),
   email: z.string(),
-  phone: z.string().nullish(),
+  phone: z.nullish(z.string()),
   timezone: z.string(),
-  status: z.enum(['queued', 'posting', 'booked', 'failed']),
-  attempts: z.number().default(0),
-  postingStartedAt: z.number().nullish(),
-  mayExist: z.boolean().default(false),
-  calendly: CalendlyRefSchema.nullish(),
-  failure: z.object({ code: z.string(), message: z.string() }).nullish(),
-  smsSentAt: z.number().nullish(),
+  status: z.enum(['queued', 'posting', 'booked', 'failed', 'canceled']),
+  attempts: z._default(z.number(), 0),
+  postingStartedAt: z.nullish(z.number()),
+  mayExist: z._default(z.boolean(), false),
+  calendly: z.nullish(CalendlyRefSchema),
+  failure: z.nullish(z.object({ code: z.string(), message: z.string() })),
+  smsSentAt: z.nullish(z.number()),
   dueAt: z.number(),
   createdAt: z.number(),
   updatedAt: z.number(),

@@ -5,6 +5,7 @@
  * |--------------|--------------------------------------|----------------------|--------------------------------|
  * | call         | CALL#<callId>                        | CALL                 | offers, live holds, status     |
  * | slot lock    | SLOT#<eventTypeId>#<UTC day>         | <start, ISO ms>      | state, holder, fence, lease    |
+ * | cell         | CELL#<UTC day>                       | <cell start, ISO ms> | which hold covers these 5 min  |
  * | hold         | HOLD#<holdId>                        | HOLD                 | who, which slot, lease         |
  * | booking      | BOOKING#<bookingId>                  | BOOKING              | worker state, Calendly refs    |
  * | availability | AVAIL#<eventTypeId>                  | <YYYY-MM-DD in zone> | shared 60 s cache + fill lease |
@@ -34,6 +35,10 @@ export const keys = {
     const instant = canonicalInstant(start);
     return { pk: slotPartition(eventTypeUri, instant.slice(0, 10)), sk: instant };
   },
+  cell: (cellStartMs: number) => {
+    const instant = new Date(cellStartMs).toISOString();
+    return { pk: cellPartition(instant.slice(0, 10)), sk: instant };
+  },
   hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
   booking: (bookingId: string) => ({ pk: `BOOKING#${bookingId}`, sk: 'BOOKING' }),
   availability: (eventTypeUri: string, day: string) => ({ pk: `AVAIL#${uriId(eventTypeUri)}`, sk: day }),
@@ -46,6 +51,11 @@ export const keys = {
 /** Partition holding one event type's slot locks for one UTC day. */
 export function slotPartition(eventTypeUri: string, utcDay: string): string {
   return `SLOT#${uriId(eventTypeUri)}#${utcDay}`;
+}
+
+/** Partition holding one UTC day of calendar cells (all event types: one business calendar). */
+export function cellPartition(utcDay: string): string {
+  return `CELL#${utcDay}`;
 }
 
 /** Value of the pending index partition key while a booking is unfinished. */

@@ -2,22 +2,20 @@
  * The slot lock. One item per (event type, start): conditional writes decide who holds it, and a fence
  * number that grows on every change of hands lets the booking worker detect a stale holder.
  *
- * hold    = one transaction: slot (free, released or lease expired -> held), call (live-hold cap, optimistic
- *           version), hold item (new). Every condition compares expiresAt itself: TTL deletes lazily.
- * confirm = one transaction: slot (held by this hold, same fence, lease not expired -> booking), hold
- *           (held -> confirmed), call (drop the live hold), booking item (new, queued).
- * release = one transaction: slot (held by this hold -> released), hold (-> released), call (drop it).
+ * hold    = one transaction: slot (free, released or lease expired -> held), every 5-minute cell the
+ *           appointment covers (free -> held: no overlapping appointment of any event type), call
+ *           (live-hold cap, optimistic version), hold item (new). Every condition compares expiresAt
+ *           itself: TTL deletes lazily.
+ * confirm = one transaction: slot (held by this hold, same fence, lease not expired -> booking), its cells
+ *           (-> booking), hold (held -> confirmed), call (drop the live hold), booking item (new, queued).
+ * release = one transaction: slot and cells (held by this hold -> released), hold (-> released), call.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Booking, Hold } from '../../domain/model.ts';
 import type { ConfirmOutcome, HoldOutcome, HoldRequest, SlotLock } from '../../domain/ports.ts';
+import { claimCells, isCellFree, moveCells, occupiedCells } from './cells.ts';
 import { CallItemSchema, type SlotItem, SlotItemSchema, toHold, withoutNulls } from './items.ts';
-import { canonicalInstant, keys, PENDING_PARTITION, slotPartition, ttlSeconds } from './keys.ts';
+import { keys, PENDING_PARTITION, ttlSeconds } from './keys.ts';
 import { backoff, cancellationReasons, isTransactionConflict } from './transactions.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -97,6 +95,8 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
         createdAt: nowMs,
       };
       const callVersion = callItem?.version ?? 0;
+      const retainUntilMs = Math.max(expiresAt, Date.parse(slot.start)) + SLOT_RETENTION_MS;
+      const cells = claimCells(tableName, slot, { holdId: request.holdId, expiresAt, nowMs, retainUntilMs });
       try {
         await db.send(
           new TransactWriteCommand({
@@ -124,11 +124,12 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
                     ':now': nowMs,
                     ':start': slot.start,
                     ':eventTypeUri': slot.eventTypeUri,
-                    ':ttl': ttlSeconds(Math.max(expiresAt, Date.parse(slot.start)) + SLOT_RETENTION_MS),
+                    ':ttl': ttlSeconds(retainUntilMs),
                   },
                   ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
                 },
               },
+              ...cells,
               {
                 Update: {
                   TableName: tableName,
@@ -169,6 +170,15 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
         if (slotReason?.code === 'ConditionalCheckFailed' && slotReason.item) {
           const current = SlotItemSchema.parse(slotReason.item);
           if (!isSlotFree(current, nowMs) && current.callId !== call.callId) return { kind: 'taken' };
+        }
+        // An overlapping appointment (any event type) owns one of the cells: the time is not free.
+        const cellReasons = reasons.slice(1, 1 + cells.length);
+        if (
+          cellReasons.some(
+            (reason) => reason.code === 'ConditionalCheckFailed' && !isCellFree(reason.item, nowMs),
+          )
+        ) {
+          return { kind: 'taken' };
         }
         // Not final (fence moved on a free slot, the call item changed, a conflicting transaction): re-read.
         await backoff(attempt);
@@ -219,6 +229,8 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
             },
             markHoldReleased,
             dropFromCall,
+            // Cells last, so the indexes of the reasons above stay fixed.
+            ...moveCells(tableName, held.slot, held.holdId, 'released'),
           ],
         }),
       );
@@ -309,6 +321,8 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            // Cells last, so the indexes of the reasons above stay fixed.
+            ...moveCells(tableName, held.slot, held.holdId, 'booking'),
           ],
         }),
       );
@@ -329,49 +343,14 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
     }
   }
 
-  async function takenStarts(
-    eventTypeUri: string,
-    fromIso: string,
-    toIso: string,
-    now: Date,
-  ): Promise<Set<string>> {
-    const from = canonicalInstant(fromIso);
-    const to = canonicalInstant(toIso);
-    const taken = new Set<string>();
-    const days: string[] = [];
-    for (let day = Date.parse(from.slice(0, 10)); day <= Date.parse(to); day += DAY_MS) {
-      days.push(new Date(day).toISOString().slice(0, 10));
-    }
-    await Promise.all(
-      days.map(async (day) => {
-        let exclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-          const page = await db.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: {
-                ':pk': slotPartition(eventTypeUri, day),
-                ':from': from,
-                ':to': to,
-              },
-              ConsistentRead: true,
-              ExclusiveStartKey: exclusiveStartKey,
-            }),
-          );
-          for (const raw of page.Items ?? []) {
-            const item = SlotItemSchema.parse(raw);
-            const start = canonicalInstant(item.start);
-            if (start < to && !isSlotFree(item, now.getTime())) taken.add(start);
-          }
-          exclusiveStartKey = page.LastEvaluatedKey;
-        } while (exclusiveStartKey);
-      }),
-    );
-    return taken;
-  }
-
-  return { hold, getHold, release, confirm, takenStarts };
+  return {
+    hold,
+    getHold,
+    release,
+    confirm,
+    occupiedCells: (fromIso, toIso, now) =>
+      occupiedCells(db, tableName, Date.parse(fromIso), Date.parse(toIso), now.getTime()),
+  };
 }
 
 /** Sort key of the pending index: when the booking is due next, unique per booking. */

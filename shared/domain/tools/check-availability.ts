@@ -1,5 +1,5 @@
 /** check_availability: open times for a day or phrase, each under a short id valid for this call only. */
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import type { CallContext } from '../model.ts';
 import type { OpenSlotFinder } from '../open-slots.ts';
 import { PARTS_OF_DAY } from '../time/parts-of-day.ts';
@@ -7,10 +7,10 @@ import { resolveSearchWindow } from '../time/resolve-window.ts';
 import type { ToolDeps, ToolSuccess } from './tool-deps.ts';
 
 export const CheckAvailabilityArgsSchema = z.object({
-  date: z.string().trim().max(40).nullish(),
-  when: z.string().trim().max(200).nullish(),
-  part_of_day: z.enum(PARTS_OF_DAY).nullish(),
-  service: z.string().trim().max(100).nullish(),
+  date: z.nullish(z.string().check(z.trim(), z.maxLength(40))),
+  when: z.nullish(z.string().check(z.trim(), z.maxLength(200))),
+  part_of_day: z.nullish(z.enum(PARTS_OF_DAY)),
+  service: z.nullish(z.string().check(z.trim(), z.maxLength(100))),
 });
 export type CheckAvailabilityArgs = z.infer<typeof CheckAvailabilityArgsSchema>;
 
@@ -27,7 +27,7 @@ export async function checkAvailability(
     { date: args.date, when: args.when, partOfDay: args.part_of_day },
     { now: deps.clock.now(), zone },
   );
-  const result = await deps.slots.offer(call, eventType.uri, window);
+  const result = await deps.slots.offer(call, eventType, window);
   return {
     ok: true,
     say: result.say,

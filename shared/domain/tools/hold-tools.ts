@@ -3,7 +3,7 @@
  * against the call asking (a hold id from another call is refused), and a slot id must be one this call
  * was offered: the assistant cannot invent or mishear a time into a booking.
  */
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import { ToolError } from '../errors.ts';
 import { newBookingId, newHoldId } from '../ids.ts';
 import type { Booking, CallContext, Hold, Offer } from '../model.ts';
@@ -13,16 +13,15 @@ import { speakSlot } from '../time/speak.ts';
 import type { ToolDeps, ToolSuccess } from './tool-deps.ts';
 
 export const HoldSlotArgsSchema = z.object({
-  slot_id: z
-    .string()
-    .trim()
-    .regex(/^s\d{1,4}$/i, 'must be a slot id such as S3'),
-  name: z.string().trim().min(1).max(100),
-  email: z.email().trim().max(254),
+  slot_id: z.string().check(z.trim(), z.regex(/^s\d{1,4}$/i, 'must be a slot id such as S3')),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  email: z.email().check(z.trim(), z.maxLength(254)),
 });
 export type HoldSlotArgs = z.infer<typeof HoldSlotArgsSchema>;
 
-export const HoldIdArgsSchema = z.object({ hold_id: z.string().trim().min(3).max(40) });
+export const HoldIdArgsSchema = z.object({
+  hold_id: z.string().check(z.trim(), z.minLength(3), z.maxLength(40)),
+});
 export type HoldIdArgs = z.infer<typeof HoldIdArgsSchema>;
 
 function findOffer(offers: Offer[], slotId: string, now: number): Offer | null {
@@ -50,7 +49,7 @@ export async function holdSlot(
     holdId: newHoldId(),
     // Vapi may not pass the caller's number; the Twilio webhook recorded it when the call came in.
     call: { ...call, callerNumber: call.callerNumber ?? record?.from ?? null },
-    slot: { eventTypeUri: offer.eventTypeUri, start: offer.start },
+    slot: { eventTypeUri: offer.eventTypeUri, start: offer.start, durationMinutes: offer.durationMinutes },
     name: args.name,
     email: args.email.toLowerCase(),
     now,

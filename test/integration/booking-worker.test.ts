@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localDynamoDbClient } from '../../infra/local/dynamodb-local.ts';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import { createCalendlyClient } from '../../shared/adapters/calendly/client.ts';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { keys } from '../../shared/adapters/dynamodb/keys.ts';
+import { pendingSortKey } from '../../shared/adapters/dynamodb/slot-lock.ts';
+import { createDynamoStore, type DynamoStore } from '../../shared/adapters/dynamodb/store.ts';
+import { newBookingId, newHoldId } from '../../shared/domain/ids.ts';
+import type { Booking } from '../../shared/domain/model.ts';
+import type { CalendlyPort } from '../../shared/domain/ports.ts';
+import { lambdaContext } from '../fixtures/http-events.ts';
+import { upcomingWeekday } from '../fixtures/vapi-messages.ts';
+
+type Worker = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+const ZONE = 'America/New_York';
+
+function sqsEvent(bookingId: string, copies = 1): SQSEvent {
+  return {
+    Records: Array.from({ length: copies }, () => ({
+      messageId: randomUUID(),
+      receiptHandle: randomUUID(),
+      body: JSON.stringify({ bookingId }),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: 'test',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:booking',
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+describe('booking worker (real handler, DynamoDB Local, Calendly sandbox)', () => {
+  let stack: LocalStack;
+  let store: DynamoStore;
+  let calendly: CalendlyPort;
+  let worker: Worker;
+  const freeStarts: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      env: { POWERTOOLS_LOG_LEVEL: 'SILENT', CALENDLY_BOOKINGS_PER_MINUTE: '8' },
+    });
+    store = createDynamoStore({
+      tableName: stack.tableName,
+      documentClient: createDocumentClient(localDynamoDbClient(stack.dynamoEndpoint)),
+    });
+    calendly = createCalendlyClient({
+      baseUrl: stack.env.CALENDLY_API_BASE_URL ?? '',
+      token: stack.env.CALENDLY_API_TOKEN ?? '',
+    });
+    worker = (await import('../../functions/booking-worker/handler.ts')).handler as unknown as Worker;
+    const sandbox = stack.sandbox;
+    if (!sandbox) throw new Error('sandbox expected');
+    for (const offset of [2, 3]) {
+      const day = DateTime.fromISO(upcomingWeekday(ZONE, offset), { zone: ZONE });
+      const times = await calendly.listAvailableTimes(
+        sandbox.eventTypes.consultation.uri,
+        day.toUTC().toISO() ?? '',
+        day.plus({ days: 1 }).toUTC().toISO() ?? '',
+      );
+      freeStarts.push(...times.map((time) => time.start));
+    }
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const sandbox = () => {
+    if (!stack.sandbox) throw new Error('sandbox expected');
+    return stack.sandbox;
+  };
+  const inviteesFor = (bookingId: string) =>
+    sandbox()
+      .invitees()
+      .filter((invitee) => invitee.tracking.utm_content === bookingId);
+
+  /** A confirmed hold whose booking is queued but not yet sent to any worker. */
+  async function queuedBooking(phone: string | null = '+14155550177'): Promise<Booking> {
+    const start = freeStarts.shift();
+    if (!start) throw new Error('ran out of free slots');
+    const now = new Date();
+    const held = await store.slots.hold({
+      holdId: newHoldId(),
+      call: { callId: `CA${randomUUID().replaceAll('-', '')}`, callerNumber: phone },
+      slot: { eventTypeUri: sandbox().eventTypes.consultation.uri, start, durationMinutes: 30 },
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      now,
+      leaseMs: 300_000,
+      maxLiveHolds: 2,
+    });
+    if (held.kind !== 'held') throw new Error(held.kind);
+    const booking: Booking = {
+      bookingId: newBookingId(),
+      holdId: held.hold.holdId,
+      callId: held.hold.callId,
+      slot: held.hold.slot,
+      fence: held.hold.fence,
+      name: held.hold.name,
+      email: held.hold.email,
+      phone,
+      timezone: ZONE,
+      status: 'queued',
+      attempts: 0,
+      postingStartedAt: null,
+      calendly: null,
+      failure: null,
+      smsSentAt: null,
+      dueAt: now.getTime(),
+      createdAt: now.getTime(),
+      updatedAt: now.getTime(),
+    };
+    const confirmed = await store.slots.confirm(held.hold, booking, now);
+    if (confirmed.kind !== 'confirmed') throw new Error(confirmed.kind);
+    return booking;
+  }
+
+  /** Moves a booking's timers into the past: what waiting out a delay or a crashed worker's lease looks like. */
+  async function fastForward(bookingId: string, field: 'dueAt' | 'postingStartedAt', msAgo: number) {
+    const at = Date.now() - msAgo;
+    // The pending index sorts by due time, so moving dueAt moves the index key with it.
+    const indexKey = field === 'dueAt' ? ', pendingSk = :sortKey' : '';
+    await createDocumentClient(localDynamoDbClient(stack.dynamoEndpoint)).send(
+      new UpdateCommand({
+        TableName: stack.tableName,
+        Key: keys.booking(bookingId),
+        UpdateExpression: `SET ${field} = :at${indexKey}`,
+        ExpressionAttributeValues: {
+          ':at': at,
+          ...(indexKey ? { ':sortKey': pendingSortKey(at, bookingId) } : {}),
+        },
+      }),
+    );
+  }
+
+  it('creates one invitee and sends one SMS when the same message arrives three times', async () => {
+    const booking = await queuedBooking('+14155550171');
+    const response = await worker(sqsEvent(booking.bookingId, 3), lambdaContext());
+    expect(response.batchItemFailures).toEqual([]);
+    await Promise.all([1, 2].map(() => worker(sqsEvent(booking.bookingId), lambdaContext())));
+    expect(inviteesFor(booking.bookingId)).toHaveLength(1);
+    expect((await store.bookings.get(booking.bookingId))?.status).toBe('booked');
+    expect(stack.outbox?.messages().filter((message) => message.to === '+14155550171')).toHaveLength(1);
+  });
+
+  it('finds the booking a crashed worker made instead of posting it again', async () => {
+    const booking = await queuedBooking();
+    // The crashed worker claimed the booking, and Calendly answered 201 just before the crash.
+    const claim = await store.bookings.claim(booking.bookingId, new Date(), { staleAfterMs: 90_000 });
+    expect(claim.kind).toBe('claimed');
+    await calendly.createInvitee({
+      eventTypeUri: booking.slot.eventTypeUri,
+      start: booking.slot.start,
+      invitee: { name: booking.name, email: booking.email, timezone: ZONE },
+      trackingId: booking.bookingId,
+    });
+    const postsBefore = sandbox().requestCount('create_invitee');
+    await fastForward(booking.bookingId, 'postingStartedAt', 120_000);
+
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect(sandbox().requestCount('create_invitee')).toBe(postsBefore);
+    expect(inviteesFor(booking.bookingId)).toHaveLength(1);
+    const stored = await store.bookings.get(booking.bookingId);
+    expect(stored?.status).toBe('booked');
+    expect(stored?.calendly?.inviteeUri).toBe(inviteesFor(booking.bookingId)[0]?.uri);
+  });
+
+  it('reconciles after Calendly booked but the response was lost', async () => {
+    const booking = await queuedBooking();
+    sandbox().injectFault({ endpoint: 'create_invitee', status: 'drop', afterCommit: true });
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect(inviteesFor(booking.bookingId)).toHaveLength(1);
+    expect((await store.bookings.get(booking.bookingId))?.status).toBe('queued');
+
+    await fastForward(booking.bookingId, 'dueAt', 1_000);
+    const postsBefore = sandbox().requestCount('create_invitee');
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect(sandbox().requestCount('create_invitee')).toBe(postsBefore);
+    expect(inviteesFor(booking.bookingId)).toHaveLength(1);
+    expect((await store.bookings.get(booking.bookingId))?.status).toBe('booked');
+  });
+
+  it('puts a booking back with a delay on Calendly 5xx and books it on the next delivery', async () => {
+    const booking = await queuedBooking();
+    sandbox().injectFault({ endpoint: 'create_invitee', status: 503 });
+    const first = await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect(first.batchItemFailures).toEqual([]);
+    const deferred = await store.bookings.get(booking.bookingId);
+    expect(deferred).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(deferred?.dueAt).toBeGreaterThan(Date.now());
+
+    // An early copy (the sweeper, a redelivery) does nothing while the booking is not due.
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect((await store.bookings.get(booking.bookingId))?.attempts).toBe(1);
+
+    await fastForward(booking.bookingId, 'dueAt', 1_000);
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect(inviteesFor(booking.bookingId)).toHaveLength(1);
+    expect((await store.bookings.get(booking.bookingId))?.status).toBe('booked');
+  });
+
+  it('never posts for a booking whose hold was lost, and does not disturb the new holder', async () => {
+    const booking = await queuedBooking();
+    // Someone else holds the slot now under a newer fence (e.g. after an operator released it).
+    await createDocumentClient(localDynamoDbClient(stack.dynamoEndpoint)).send(
+      new UpdateCommand({
+        TableName: stack.tableName,
+        Key: keys.slot(booking.slot.eventTypeUri, booking.slot.start),
+        UpdateExpression:
+          'SET holdId = :other, callId = :caller, fence = :fence, #state = :held, expiresAt = :later',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':other': 'H-OTHER001',
+          ':caller': 'CA-other',
+          ':fence': booking.fence + 1,
+          ':held': 'held',
+          ':later': Date.now() + 300_000,
+        },
+      }),
+    );
+    const postsBefore = sandbox().requestCount('create_invitee');
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect(sandbox().requestCount('create_invitee')).toBe(postsBefore);
+    expect(await store.bookings.get(booking.bookingId)).toMatchObject({
+      status: 'failed',
+      failure: { code: 'hold_lost' },
+    });
+    const { Item } = await createDocumentClient(localDynamoDbClient(stack.dynamoEndpoint)).send(
+      new GetCommand({
+        TableName: stack.tableName,
+        Key: keys.slot(booking.slot.eventTypeUri, booking.slot.start),
+      }),
+    );
+    expect(Item).toMatchObject({ state: 'held', holdId: 'H-OTHER001' });
+  });
+
+  it('retries the SMS on the next delivery when Twilio fails, and sends it once', async () => {
+    const booking = await queuedBooking('+14155550172');
+    stack.outbox?.failNext({ status: 503, code: 20503 });
+    const first = await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect((await store.bookings.get(booking.bookingId))?.status).toBe('booked');
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect(stack.outbox?.messages().filter((message) => message.to === '+14155550172')).toHaveLength(1);
+    expect(inviteesFor(booking.bookingId)).toHaveLength(1);
+  });
+
+  it('re-enqueues a booking whose queue message was lost, through the sweeper', async () => {
+    const booking = await queuedBooking('+14155550173');
+    // confirm_booking committed the booking, but its SendMessage never reached the queue.
+    await fastForward(booking.bookingId, 'dueAt', 5 * 60_000);
+    const { sweep } = await import('../../functions/booking-sweeper/handler.ts');
+    const swept = await sweep(new Date());
+    expect(swept.requeued).toBeGreaterThanOrEqual(1);
+    expect(swept.oldestOverdueSeconds).toBeGreaterThanOrEqual(240);
+    await expect
+      .poll(async () => (await store.bookings.get(booking.bookingId))?.status, { timeout: 10_000 })
+      .toBe('booked');
+    expect(inviteesFor(booking.bookingId)).toHaveLength(1);
+  });
+
+  it('drops a malformed message without failing the batch', async () => {
+    const event = sqsEvent('x');
+    const [record] = event.Records;
+    if (!record) throw new Error('no record');
+    record.body = 'not json';
+    expect((await worker(event, lambdaContext())).batchItemFailures).toEqual([]);
+  });
+
+  it('stays inside the Calendly booking budget and queues the rest instead of dropping it', async () => {
+    // The budget is 8 per minute (CALENDLY_BOOKINGS_PER_MINUTE); earlier tests used some of it.
+    const bookings = await Promise.all(Array.from({ length: 8 }, () => queuedBooking(null)));
+    for (const booking of bookings) await worker(sqsEvent(booking.bookingId), lambdaContext());
+    const states = await Promise.all(bookings.map((booking) => store.bookings.get(booking.bookingId)));
+    const booked = states.filter((state) => state?.status === 'booked');
+    const waiting = states.filter((state) => state?.status === 'queued');
+    expect(booked.length).toBeLessThan(8);
+    expect(booked.length + waiting.length).toBe(8);
+    for (const state of waiting) expect(state?.dueAt).toBeGreaterThan(Date.now());
+    expect(waiting.length).toBeGreaterThan(0);
+    // Every deferred booking has its delayed message on the queue: nothing is dropped.
+    expect(stack.queue.stats().delayed).toBeGreaterThanOrEqual(waiting.length);
+    // Per fixed minute, Calendly saw at most the budget (plus the one post the crash test made by hand).
+    const perMinute = new Map<number, number>();
+    for (const request of sandbox().requests()) {
+      if (request.endpoint !== 'create_invitee') continue;
+      const minute = Math.floor(Date.parse(request.at) / 60_000);
+      perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
+    }
+    expect(Math.max(...perMinute.values())).toBeLessThanOrEqual(8 + 1);
+  });
+});

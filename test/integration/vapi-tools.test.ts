@@ -1,0 +1,325 @@
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localDynamoDbClient } from '../../infra/local/dynamodb-local.ts';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { keys } from '../../shared/adapters/dynamodb/keys.ts';
+import { vapiHmacHeaders } from '../fixtures/signers.ts';
+import {
+  newCall,
+  postVapi,
+  resultOf,
+  type TestCall,
+  toolCallsMessage,
+  upcomingWeekday,
+  type VapiAuth,
+} from '../fixtures/vapi-messages.ts';
+
+const SECRET = 'edge-test-vapi-secret-0123456789';
+const ZONE = 'America/New_York';
+
+describe('POST /vapi/tools and /vapi/events', () => {
+  let stack: LocalStack;
+  const db = () => createDocumentClient(localDynamoDbClient(stack.dynamoEndpoint));
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      env: { VAPI_SERVER_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function itemCount(): Promise<number> {
+    const { Items } = await db().send(new ScanCommand({ TableName: stack.tableName, ConsistentRead: true }));
+    return Items?.length ?? 0;
+  }
+
+  async function call(testCall: TestCall, name: string, args: unknown, auth: VapiAuth = 'secret') {
+    return await postVapi(
+      stack.apiUrl,
+      '/vapi/tools',
+      toolCallsMessage(testCall, [{ name, args }]),
+      SECRET,
+      auth,
+    );
+  }
+
+  async function tool(testCall: TestCall, name: string, args: unknown) {
+    const response = await call(testCall, name, args);
+    expect(response.status).toBe(200);
+    return resultOf(response.body);
+  }
+
+  async function offeredSlots(testCall: TestCall, daysAhead = 2) {
+    const result = await tool(testCall, 'check_availability', { date: upcomingWeekday(ZONE, daysAhead) });
+    expect(result.ok).toBe(true);
+    return result.slots as { id: string; start: string }[];
+  }
+
+  describe('authentication', () => {
+    it.each([
+      ['no credentials', 'none'],
+      ['a wrong shared secret', 'wrong-secret'],
+      ['a stale HMAC timestamp', 'stale-hmac'],
+      ['an HMAC over a different body', 'tampered-hmac'],
+    ])('rejects %s with 401 before anything is written', async (_label, kind) => {
+      const testCall = newCall();
+      const body = JSON.stringify(toolCallsMessage(testCall, [{ name: 'check_availability', args: {} }]));
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (kind === 'wrong-secret') headers['x-vapi-secret'] = 'not-the-secret-at-all';
+      if (kind === 'stale-hmac')
+        Object.assign(headers, vapiHmacHeaders(SECRET, body, Math.floor(Date.now() / 1000) - 600));
+      if (kind === 'tampered-hmac') Object.assign(headers, vapiHmacHeaders(SECRET, `${body} `));
+      const before = await itemCount();
+      const response = await fetch(`${stack.apiUrl}/vapi/tools`, { method: 'POST', headers, body });
+      expect(response.status).toBe(401);
+      expect(await response.text()).not.toContain(SECRET);
+      expect(await itemCount()).toBe(before);
+    });
+
+    it.each(['secret', 'bearer', 'hmac'] as const)('accepts the %s credential', async (auth) => {
+      const response = await call(newCall(), 'check_availability', { date: upcomingWeekday(ZONE) }, auth);
+      expect(response.status).toBe(200);
+      expect(resultOf(response.body).ok).toBe(true);
+    });
+  });
+
+  describe('malformed requests', () => {
+    it('rejects a body over 256 KB with 413', async () => {
+      const huge = JSON.stringify({ message: { type: 'tool-calls', padding: 'x'.repeat(300 * 1024) } });
+      const response = await postVapi(stack.apiUrl, '/vapi/tools', huge, SECRET);
+      expect(response.status).toBe(413);
+    });
+
+    it('answers 200 with no results when an authenticated body is not JSON', async () => {
+      const response = await postVapi(stack.apiUrl, '/vapi/tools', '{"message": ', SECRET);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ results: [] });
+    });
+
+    it('gives invalid_arguments for arguments that are not JSON', async () => {
+      const message = toolCallsMessage(newCall(), [{ name: 'check_availability' }]);
+      const [first] = message.message.toolCallList;
+      if (!first) throw new Error('no tool call');
+      (first.function as { arguments: unknown }).arguments = '{"date": ';
+      const response = await postVapi(stack.apiUrl, '/vapi/tools', message, SECRET);
+      expect(response.status).toBe(200);
+      expect(resultOf(response.body)).toMatchObject({ ok: false, error: 'invalid_arguments' });
+    });
+
+    it('accepts arguments sent as a JSON string', async () => {
+      const message = toolCallsMessage(newCall(), [{ name: 'check_availability' }]);
+      const [first] = message.message.toolCallList;
+      if (!first) throw new Error('no tool call');
+      (first.function as { arguments: unknown }).arguments = JSON.stringify({ date: upcomingWeekday(ZONE) });
+      const response = await postVapi(stack.apiUrl, '/vapi/tools', message, SECRET);
+      expect(resultOf(response.body).ok).toBe(true);
+    });
+
+    it('accepts the legacy toolCalls shape with parameters', async () => {
+      const body = {
+        message: {
+          type: 'tool-calls',
+          toolCalls: [
+            { id: 'legacy-1', name: 'check_availability', parameters: { date: upcomingWeekday(ZONE) } },
+          ],
+          call: { id: 'vapi-legacy', customer: { number: '+14155550199' } },
+        },
+      };
+      const response = await postVapi(stack.apiUrl, '/vapi/tools', body, SECRET);
+      expect(response.body).toMatchObject({
+        results: [{ toolCallId: 'legacy-1', name: 'check_availability' }],
+      });
+      expect(resultOf(response.body).ok).toBe(true);
+    });
+
+    it('answers every tool call of a message, in order', async () => {
+      const testCall = newCall();
+      const message = toolCallsMessage(testCall, [
+        { id: 'first', name: 'check_availability', args: { date: upcomingWeekday(ZONE) } },
+        { id: 'second', name: 'no_such_tool', args: {} },
+        { id: 'third', name: 'release_hold', args: {} },
+      ]);
+      const response = await postVapi(stack.apiUrl, '/vapi/tools', message, SECRET);
+      const results = (response.body as { results: { toolCallId: string }[] }).results;
+      expect(results.map((result) => result.toolCallId)).toEqual(['first', 'second', 'third']);
+      expect(resultOf(response.body, 0).ok).toBe(true);
+      expect(resultOf(response.body, 1)).toMatchObject({ ok: false, error: 'invalid_arguments' });
+      expect(resultOf(response.body, 2)).toMatchObject({ ok: false, error: 'invalid_arguments' });
+    });
+
+    it.each([
+      [{ slot_id: 42, name: 'Ada', email: 'ada@example.com' }, 'Which of the times'],
+      [{ slot_id: 'S1', name: '', email: 'ada@example.com' }, 'your name'],
+      [{ slot_id: 'S1', name: 'Ada', email: 'ada at example' }, 'spell your email'],
+    ])('explains what is missing when hold_slot gets %j', async (args, hint) => {
+      const result = await tool(newCall(), 'hold_slot', args);
+      expect(result).toMatchObject({ ok: false, error: 'invalid_arguments' });
+      expect(result.say).toContain(hint);
+    });
+
+    it('refuses a message that carries no call', async () => {
+      const body = {
+        message: {
+          type: 'tool-calls',
+          toolCallList: [{ id: 'x', function: { name: 'check_availability', arguments: {} } }],
+        },
+      };
+      const response = await postVapi(stack.apiUrl, '/vapi/tools', body, SECRET);
+      expect(resultOf(response.body)).toMatchObject({ ok: false, error: 'invalid_arguments' });
+    });
+  });
+
+  describe('dates', () => {
+    it.each([
+      ['2020-01-01', 'already passed'],
+      ['2026-02-30', ''],
+      ['9999-01-01', 'days ahead'],
+    ])('refuses %s with a speakable reason', async (date, words) => {
+      const result = await tool(newCall(), 'check_availability', { date });
+      expect(result).toMatchObject({ ok: false, error: 'invalid_arguments' });
+      expect(result.say.length).toBeGreaterThan(10);
+      expect(result.say).toContain(words);
+    });
+
+    it('refuses a phrase it cannot read', async () => {
+      const result = await tool(newCall(), 'check_availability', { when: 'purple elephant' });
+      expect(result).toMatchObject({ ok: false, error: 'invalid_arguments' });
+    });
+
+    it('repeats the resolved date when it reads a phrase', async () => {
+      const result = await tool(newCall(), 'check_availability', { when: 'next tuesday afternoon' });
+      expect(result.ok).toBe(true);
+      expect((result.searched as { days: string }).days).toMatch(/Tuesday/);
+      expect(result.say).toMatch(/Tuesday|next ones/);
+    });
+  });
+
+  describe('slot and hold ids', () => {
+    it('refuses a slot id the call was never offered', async () => {
+      const result = await tool(newCall(), 'hold_slot', {
+        slot_id: 'S999',
+        name: 'Ada',
+        email: 'ada@example.com',
+      });
+      expect(result).toMatchObject({ ok: false, error: 'unknown_slot' });
+    });
+
+    it('refuses a slot id offered to another call', async () => {
+      const [slot] = await offeredSlots(newCall());
+      const result = await tool(newCall(), 'hold_slot', {
+        slot_id: slot?.id,
+        name: 'Eve',
+        email: 'eve@example.com',
+      });
+      expect(result).toMatchObject({ ok: false, error: 'unknown_slot' });
+    });
+
+    it('refuses to confirm or release a hold that belongs to another call', async () => {
+      const owner = newCall();
+      const [slot] = await offeredSlots(owner, 3);
+      const hold = await tool(owner, 'hold_slot', {
+        slot_id: slot?.id,
+        name: 'Ada',
+        email: 'ada@example.com',
+      });
+      const intruder = newCall();
+      expect(await tool(intruder, 'confirm_booking', { hold_id: hold.hold_id })).toMatchObject({
+        ok: false,
+        error: 'not_your_hold',
+      });
+      expect(await tool(intruder, 'release_hold', { hold_id: hold.hold_id })).toMatchObject({
+        ok: false,
+        error: 'not_your_hold',
+      });
+    });
+
+    it('refuses an unknown hold id', async () => {
+      expect(await tool(newCall(), 'confirm_booking', { hold_id: 'H-NOTREAL1' })).toMatchObject({
+        ok: false,
+        error: 'unknown_hold',
+      });
+    });
+
+    it('caps a call at two live holds', async () => {
+      const testCall = newCall();
+      const slots = await offeredSlots(testCall, 4);
+      const hold = (slot: { id: string } | undefined) =>
+        tool(testCall, 'hold_slot', { slot_id: slot?.id, name: 'Ada', email: 'ada@example.com' });
+      expect((await hold(slots[0])).ok).toBe(true);
+      expect((await hold(slots[1])).ok).toBe(true);
+      expect(await hold(slots[2])).toMatchObject({ ok: false, error: 'too_many_holds' });
+    });
+
+    it('frees a released slot for the next caller', async () => {
+      const first = newCall();
+      const [slot] = await offeredSlots(first, 5);
+      const hold = await tool(first, 'hold_slot', {
+        slot_id: slot?.id,
+        name: 'Ada',
+        email: 'ada@example.com',
+      });
+      expect(await tool(first, 'release_hold', { hold_id: hold.hold_id })).toMatchObject({ ok: true });
+      const second = newCall();
+      const again = (await offeredSlots(second, 5)).find((offer) => offer.start === slot?.start);
+      expect(again).toBeDefined();
+      expect(
+        (await tool(second, 'hold_slot', { slot_id: again?.id, name: 'Bo', email: 'bo@example.com' })).ok,
+      ).toBe(true);
+    });
+
+    it('tells the caller when the hold ran out before the confirmation', async () => {
+      const testCall = newCall();
+      const [slot] = await offeredSlots(testCall, 6);
+      const hold = await tool(testCall, 'hold_slot', {
+        slot_id: slot?.id,
+        name: 'Ada',
+        email: 'ada@example.com',
+      });
+      // The lease ran out: what five minutes of silence leaves behind.
+      await db().send(
+        new UpdateCommand({
+          TableName: stack.tableName,
+          Key: keys.hold(String(hold.hold_id)),
+          UpdateExpression: 'SET expiresAt = :past',
+          ExpressionAttributeValues: { ':past': Date.now() - 1000 },
+        }),
+      );
+      expect(await tool(testCall, 'confirm_booking', { hold_id: hold.hold_id })).toMatchObject({
+        ok: false,
+        error: 'hold_expired',
+      });
+    });
+  });
+
+  describe('call end', () => {
+    it.each([
+      ['end-of-call-report', { type: 'end-of-call-report', endedReason: 'customer-ended-call' }],
+      ['status-update ended', { type: 'status-update', status: 'ended' }],
+    ])('releases the live holds of the call on %s', async (_label, event) => {
+      const caller = newCall();
+      const [slot] = await offeredSlots(caller, 2);
+      const hold = await tool(caller, 'hold_slot', {
+        slot_id: slot?.id,
+        name: 'Ada',
+        email: 'ada@example.com',
+      });
+      const message = toolCallsMessage(caller, []).message;
+      const response = await postVapi(
+        stack.apiUrl,
+        '/vapi/events',
+        { message: { ...event, call: message.call } },
+        SECRET,
+      );
+      expect(response.status).toBe(200);
+      const other = newCall();
+      const again = (await offeredSlots(other, 2)).find((offer) => offer.start === slot?.start);
+      expect(again).toBeDefined();
+      expect(await tool(caller, 'confirm_booking', { hold_id: hold.hold_id })).toMatchObject({ ok: false });
+    });
+  });
+});
