@@ -1,0 +1,170 @@
+/**
+ * The one stack: composes the constructs, decides who may touch what, and outputs the URLs to paste into
+ * Twilio, Vapi and Calendly. Environment-agnostic, so `cdk synth` needs no AWS account.
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import { ENV } from '../shared/env.ts';
+import { BookingAlarms } from './constructs/alarms.ts';
+import { BookingApi } from './constructs/api.ts';
+import { AppFunction } from './constructs/app-function.ts';
+import { BookingQueue } from './constructs/booking-queue.ts';
+import { AppSecret } from './constructs/secrets.ts';
+import { SweeperSchedule } from './constructs/sweeper-schedule.ts';
+import { BookingTable, type ItemAction, type TableAccess } from './constructs/table.ts';
+import { FUNCTIONS, type FunctionName, ROUTES } from './routes.ts';
+import type { AppSettings, StageConfig } from './stages.ts';
+
+/** What one function may reach. Everything not listed is denied; health reaches nothing. */
+export interface FunctionAccess {
+  readonly table?: TableAccess;
+  /** sqs:SendMessage on the booking queue (BOOKING_QUEUE_URL). */
+  readonly sendBookings?: boolean;
+  /** GetSecretValue on the app secret (APP_SECRET_ID). */
+  readonly secret?: boolean;
+  /** Context settings (time zone, phone numbers, Vapi ids, budgets) and PUBLIC_BASE_URL. */
+  readonly settings?: boolean;
+}
+
+const ITEM_READ_WRITE: readonly ItemAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'];
+
+export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
+  health: {},
+  'twilio-voice': {
+    table: { items: ITEM_READ_WRITE, query: ['table'] },
+    secret: true,
+    settings: true,
+  },
+  'vapi-tools': {
+    // DeleteItem: Powertools idempotency deletes its record when a tool call fails, so a retry can run.
+    table: { items: [...ITEM_READ_WRITE, 'DeleteItem'], query: ['table'] },
+    sendBookings: true,
+    secret: true,
+    settings: true,
+  },
+  'calendly-webhook': {
+    table: { items: ITEM_READ_WRITE, query: ['table'] },
+    secret: true,
+    settings: true,
+  },
+  'booking-worker': {
+    table: { items: [...ITEM_READ_WRITE, 'DeleteItem'], query: ['table'] },
+    // Re-enqueues (with a delay) bookings over the Calendly budget instead of dropping them.
+    sendBookings: true,
+    secret: true,
+    settings: true,
+  },
+  'booking-sweeper': {
+    table: { items: ['UpdateItem'], query: ['pendingIndex'] },
+    sendBookings: true,
+    settings: true,
+  },
+};
+
+export interface BookingStackProps extends StackProps {
+  readonly stage: StageConfig;
+  readonly settings: AppSettings;
+}
+
+/** Lambdas behind one HTTP API, the slot-lock table, the booking queue and worker, the secret, alarms. */
+export class BookingStack extends Stack {
+  readonly functions: Readonly<Record<FunctionName, AppFunction>>;
+  readonly api: BookingApi;
+  readonly table: BookingTable;
+  readonly bookingQueue: BookingQueue;
+  readonly appSecret: AppSecret;
+  readonly alarms: BookingAlarms;
+
+  constructor(scope: Construct, id: string, props: BookingStackProps) {
+    super(scope, id, props);
+    const { stage, settings } = props;
+
+    this.table = new BookingTable(this, 'Table', { stage });
+    this.appSecret = new AppSecret(this, 'AppSecret', { stage });
+    this.bookingQueue = new BookingQueue(this, 'Bookings', {
+      stage,
+      consumerTimeout: Duration.seconds(FUNCTIONS['booking-worker'].timeoutSeconds),
+    });
+    this.api = new BookingApi(this, 'Api', { stage });
+
+    const functions = {} as Record<FunctionName, AppFunction>;
+    const lambdas = {} as Record<FunctionName, IFunction>;
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const access = FUNCTION_ACCESS[name];
+      const fn = new AppFunction(this, pascalCase(name), {
+        name,
+        stage,
+        environment: {
+          ...(access.settings ? settings.environment : {}),
+          // The API URL is an attribute of the API resource alone, so functions referencing it form no cycle.
+          [ENV.PUBLIC_BASE_URL]: access.settings ? this.api.url : undefined,
+          [ENV.TABLE_NAME]: access.table ? this.table.table.tableName : undefined,
+          [ENV.BOOKING_QUEUE_URL]: access.sendBookings ? this.bookingQueue.queue.queueUrl : undefined,
+          // The secret's ARN, never a value: functions fetch the JSON at cold start (shared/config.ts).
+          [ENV.APP_SECRET_ID]: access.secret ? this.appSecret.secret.secretArn : undefined,
+        },
+      });
+      if (access.table) this.table.grant(fn, access.table);
+      if (access.sendBookings) this.bookingQueue.grantSend(fn);
+      if (access.secret) this.appSecret.grantRead(fn);
+      functions[name] = fn;
+      lambdas[name] = fn.function;
+    }
+    this.functions = functions;
+
+    this.bookingQueue.attachWorker(functions['booking-worker'].function);
+    new SweeperSchedule(this, 'SweeperSchedule', { sweeper: functions['booking-sweeper'].function });
+
+    this.api.addRoutes(ROUTES, lambdas);
+
+    this.alarms = new BookingAlarms(this, 'Alarms', {
+      stage,
+      api: this.api.httpApi,
+      queue: this.bookingQueue.queue,
+      deadLetterQueue: this.bookingQueue.deadLetterQueue,
+      functions: lambdas,
+      alarmEmail: settings.alarmEmail,
+    });
+
+    const routeUrl = (path: (typeof ROUTES)[number]['path']) => `${this.api.url}${path}`;
+    const outputs: Record<string, { value: string; description: string }> = {
+      PublicBaseUrl: { value: this.api.url, description: 'PUBLIC_BASE_URL: base of every webhook URL' },
+      VoiceWebhookUrl: {
+        value: routeUrl('/twilio/voice'),
+        description: 'Twilio number > Voice > "A call comes in" webhook (HTTP POST)',
+      },
+      StatusCallbackUrl: {
+        value: routeUrl('/twilio/status'),
+        description: 'Twilio number > Voice > call status changes (HTTP POST)',
+      },
+      VapiToolsUrl: { value: routeUrl('/vapi/tools'), description: 'Vapi tools server URL' },
+      VapiEventsUrl: { value: routeUrl('/vapi/events'), description: 'Vapi assistant server URL' },
+      CalendlyWebhookUrl: {
+        value: routeUrl('/calendly/webhook'),
+        description: 'Calendly webhook subscription URL',
+      },
+      HealthUrl: { value: routeUrl('/health'), description: 'GET: liveness' },
+      SecretName: {
+        value: this.appSecret.secret.secretName,
+        description:
+          'Fill with: aws secretsmanager put-secret-value --secret-id <this> --secret-string file://secret.json',
+      },
+      TableName: {
+        value: this.table.table.tableName,
+        description: 'DynamoDB table (slot lock, calls, bookings)',
+      },
+      QueueUrl: { value: this.bookingQueue.queue.queueUrl, description: 'Booking queue the worker drains' },
+      DeadLetterQueueUrl: {
+        value: this.bookingQueue.deadLetterQueue.queueUrl,
+        description: 'Booking requests that failed 5 times (alarmed)',
+      },
+      AlarmTopicArn: { value: this.alarms.topic.topicArn, description: 'SNS topic every alarm notifies' },
+    };
+    for (const [id, output] of Object.entries(outputs)) new CfnOutput(this, id, output);
+  }
+}
+
+function pascalCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_match, _dash, letter: string) => letter.toUpperCase());
+}

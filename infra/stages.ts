@@ -1,0 +1,151 @@
+/**
+ * Deployment stages and the non-secret settings read from CDK context (`-c stage=prod -c businessTimezone=...`).
+ * Everything that differs between dev and prod lives in STAGES, so the stack itself has no `if (prod)`.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import { isValidPhoneNumber } from 'libphonenumber-js/min';
+import { ENV, type EnvName, type SecretName } from '../shared/env.ts';
+
+export const STAGE_NAMES = ['dev', 'prod'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+/** Alarm thresholds; an alarm fires when its metric goes above the number. */
+export interface AlarmThresholds {
+  /** booking-worker errors in 5 minutes (each one is a booking retried or sent to the DLQ). */
+  readonly workerErrors: number;
+  /** API Gateway 5xx responses in 5 minutes. */
+  readonly api5xx: number;
+  /** Lambda throttles across all functions in 5 minutes. */
+  readonly throttles: number;
+  /** Age of the oldest booking waiting in the queue (a caller is waiting for that SMS). */
+  readonly oldestBookingAge: Duration;
+}
+
+export interface StageConfig {
+  readonly name: StageName;
+  /** POWERTOOLS_LOG_LEVEL of every function. */
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Retention of function and API access logs. */
+  readonly logRetention: RetentionDays;
+  /** Applied to everything that holds data: table, secret, queues, log groups. */
+  readonly removalPolicy: RemovalPolicy;
+  readonly tableDeletionProtection: boolean;
+  /** CloudWatch namespace of the business metrics; per stage so dev traffic never moves prod graphs. */
+  readonly metricsNamespace: string;
+  /** Default-stage throttling of the HTTP API (requests per second, burst). */
+  readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly alarms: AlarmThresholds;
+}
+
+export const STAGES = {
+  dev: {
+    name: 'dev',
+    logLevel: 'DEBUG',
+    logRetention: RetentionDays.ONE_WEEK,
+    removalPolicy: RemovalPolicy.DESTROY,
+    tableDeletionProtection: false,
+    metricsNamespace: 'VoiceBookingDev',
+    apiThrottle: { rateLimit: 10, burstLimit: 20 },
+    alarms: { workerErrors: 5, api5xx: 10, throttles: 5, oldestBookingAge: Duration.minutes(30) },
+  },
+  prod: {
+    name: 'prod',
+    logLevel: 'INFO',
+    logRetention: RetentionDays.THREE_MONTHS,
+    removalPolicy: RemovalPolicy.RETAIN,
+    tableDeletionProtection: true,
+    metricsNamespace: 'VoiceBooking',
+    // A small business takes a few calls at once; each call is a handful of webhooks per second at most.
+    apiThrottle: { rateLimit: 50, burstLimit: 100 },
+    alarms: { workerErrors: 0, api5xx: 0, throttles: 0, oldestBookingAge: Duration.minutes(15) },
+  },
+} as const satisfies Record<StageName, StageConfig>;
+
+/** Reads `-c stage=dev|prod` (default dev). */
+export function readStage(node: Node): StageConfig {
+  const raw = node.tryGetContext('stage') ?? 'dev';
+  if (!STAGE_NAMES.includes(raw)) {
+    throw new Error(`context stage must be one of ${STAGE_NAMES.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return STAGES[raw as StageName];
+}
+
+type Validator = (value: string) => string | undefined;
+
+const integerIn =
+  (min: number, max: number): Validator =>
+  (value) =>
+    /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max
+      ? undefined
+      : `must be an integer from ${min} to ${max}`;
+// Numbers people type are checked against the full numbering plan here, at synth time, so a typo fails the
+// deploy instead of a call; the functions only re-check the E.164 shape.
+const e164: Validator = (value) =>
+  value.startsWith('+') && isValidPhoneNumber(value)
+    ? undefined
+    : 'must be a valid E.164 number like +14155550123';
+const nonEmpty: Validator = () => undefined;
+const httpsUrl: Validator = (value) =>
+  URL.canParse(value) && new URL(value).protocol === 'https:' ? undefined : 'must be an https URL';
+const ianaZone: Validator = (value) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return value.includes('/') || value === 'UTC' ? undefined : 'must be an IANA time zone';
+  } catch {
+    return 'must be an IANA time zone like America/New_York';
+  }
+};
+
+/**
+ * Context keys that become function environment variables. Secret names are excluded by type: a secret
+ * passed with `-c` would end up in plain text in the template.
+ */
+export const SETTINGS = {
+  businessTimezone: { env: ENV.BUSINESS_TIMEZONE, validate: ianaZone },
+  fallbackPhoneNumber: { env: ENV.FALLBACK_PHONE_NUMBER, validate: e164 },
+  holdTtlSeconds: { env: ENV.HOLD_TTL_SECONDS, validate: integerIn(30, 3600) },
+  calendlyEventTypeUri: { env: ENV.CALENDLY_EVENT_TYPE_URI, validate: httpsUrl },
+  twilioPhoneNumber: { env: ENV.TWILIO_PHONE_NUMBER, validate: e164 },
+  vapiAssistantId: { env: ENV.VAPI_ASSISTANT_ID, validate: nonEmpty },
+  vapiPhoneNumberId: { env: ENV.VAPI_PHONE_NUMBER_ID, validate: nonEmpty },
+  calendlyBookingsPerMinute: { env: ENV.CALENDLY_BOOKINGS_PER_MINUTE, validate: integerIn(1, 10_000) },
+  calendlyBookingsPerHour: { env: ENV.CALENDLY_BOOKINGS_PER_HOUR, validate: integerIn(1, 100_000) },
+  calendlyBookingsPerDay: { env: ENV.CALENDLY_BOOKINGS_PER_DAY, validate: integerIn(1, 1_000_000) },
+} as const satisfies Record<string, { env: Exclude<EnvName, SecretName>; validate: Validator }>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+export interface AppSettings {
+  /** Function environment from context; a key that was not given is absent (never an empty string). */
+  readonly environment: Readonly<Partial<Record<EnvName, string>>>;
+  /** Where alarm notifications go, if anywhere. */
+  readonly alarmEmail?: string;
+}
+
+function contextString(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+/** Reads and validates the non-secret settings; throws listing every bad value at once. */
+export function readSettings(node: Node): AppSettings {
+  const environment: Partial<Record<EnvName, string>> = {};
+  const problems: string[] = [];
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    const value = contextString(node, key);
+    if (value === undefined) continue;
+    const problem = setting.validate(value);
+    if (problem) problems.push(`context ${key} ${problem}`);
+    else environment[setting.env] = value;
+  }
+  const alarmEmail = contextString(node, 'alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    problems.push('context alarmEmail must be an email address');
+  }
+  if (problems.length > 0) throw new Error(`invalid settings:\n  ${problems.join('\n  ')}`);
+  return alarmEmail === undefined ? { environment } : { environment, alarmEmail };
+}
