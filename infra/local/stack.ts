@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ConfigError } from '../../shared/domain/errors.ts';
 import { ENV } from '../../shared/env.ts';
 import {
   type CalendlySandbox,
@@ -64,10 +65,46 @@ function usesRealTwilio(env: Record<string, string | undefined>): boolean {
   return !!env[ENV.TWILIO_ACCOUNT_SID] && !!env[ENV.TWILIO_AUTH_TOKEN] && !!env[ENV.TWILIO_PHONE_NUMBER];
 }
 
+/** Secrets whose embedded local values are public (they are in this repository). */
+const SIGNING_SECRETS = [
+  ENV.TWILIO_AUTH_TOKEN,
+  ENV.VAPI_SERVER_SECRET,
+  ENV.CALENDLY_WEBHOOK_SIGNING_KEY,
+] as const;
+
+/** A PUBLIC_BASE_URL that is not loopback means the stack is reachable from outside (a tunnel). */
+export function isPublicBaseUrl(url: string | undefined): boolean {
+  if (!url || !URL.canParse(url)) return false;
+  return !['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+}
+
+/**
+ * The functions' configuration: what was given, plus the embedded defaults - except that a stack reachable
+ * from outside never authenticates webhooks with the public embedded secrets.
+ */
+function composeEnvironment(given: Record<string, string>): Record<string, string> {
+  const exposed = isPublicBaseUrl(given[ENV.PUBLIC_BASE_URL]);
+  const missing = exposed ? SIGNING_SECRETS.filter((name) => !given[name]) : [];
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map(
+        (name) =>
+          `${name} is required when PUBLIC_BASE_URL is public (the built-in test value is not secret)`,
+      ),
+    );
+  }
+  const defaults: Record<string, string> = { ...LOCAL_DEFAULTS };
+  // With a real Twilio account, the test account id and magic sender number must not be mixed in.
+  if (usesRealTwilio(given)) {
+    delete defaults[ENV.TWILIO_ACCOUNT_SID];
+    delete defaults[ENV.TWILIO_PHONE_NUMBER];
+  }
+  return { ...defaults, ...given };
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const given = Object.fromEntries(
-    Object.entries(options.env ?? {}).filter(([, value]) => value !== undefined && value !== ''),
-  );
+  const given: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.env ?? {})) if (value) given[name] = value;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -88,11 +125,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       [ENV.TABLE_NAME]: tableName,
-      ...(usesRealTwilio(given) ? {} : LOCAL_DEFAULTS),
-      ...given,
+      ...composeEnvironment(given),
     };
-    // Defaults only fill gaps: a partly configured Twilio still gets a local signing token.
-    for (const [name, value] of Object.entries(LOCAL_DEFAULTS)) env[name] ??= value;
 
     let sandbox: CalendlySandbox | null = null;
     if (!given[ENV.CALENDLY_API_TOKEN]) {
@@ -133,17 +167,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(queue.stop);
     Object.assign(env, queue.environment);
 
-    // Handlers read configuration when first imported, which happens on their first request below.
-    const publicBaseUrlGiven = given[ENV.PUBLIC_BASE_URL];
-    Object.assign(process.env, env);
     const api = await startLocalApi({
       port: options.port ?? 0,
       host: options.host,
       onRequest: options.onRequest,
     });
     stops.push(api.stop);
-    env[ENV.PUBLIC_BASE_URL] = publicBaseUrlGiven ?? api.url;
-    process.env[ENV.PUBLIC_BASE_URL] = env[ENV.PUBLIC_BASE_URL];
+    env[ENV.PUBLIC_BASE_URL] = given[ENV.PUBLIC_BASE_URL] ?? `http://localhost:${api.port}`;
+    // Handlers read configuration when first imported (on their first request). Only the stack decides
+    // what they see: a vendor key that happens to be in the shell must not reach them unasked.
+    for (const name of Object.values(ENV)) {
+      if (!(name in env)) delete process.env[name];
+    }
+    Object.assign(process.env, env);
 
     return { apiUrl: api.url, tableName, dynamoEndpoint, env, sandbox, outbox, queue, api, stop: stopAll };
   } catch (error) {
