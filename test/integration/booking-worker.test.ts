@@ -10,7 +10,8 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { pendingSortKey } from '../../shared/adapters/dynamodb/slot-lock.ts';
 import { createDynamoStore, type DynamoStore } from '../../shared/adapters/dynamodb/store.ts';
-import { newBookingId, newHoldId } from '../../shared/domain/ids.ts';
+import { bookingFromHold } from '../../shared/domain/bookings.ts';
+import { newHoldId } from '../../shared/domain/ids.ts';
 import type { Booking } from '../../shared/domain/model.ts';
 import type { CalendlyPort } from '../../shared/domain/ports.ts';
 import { lambdaContext } from '../fixtures/http-events.ts';
@@ -103,26 +104,7 @@ describe('booking worker (real handler, DynamoDB Local, Calendly sandbox)', () =
       maxLiveHolds: 2,
     });
     if (held.kind !== 'held') throw new Error(held.kind);
-    const booking: Booking = {
-      bookingId: newBookingId(),
-      holdId: held.hold.holdId,
-      callId: held.hold.callId,
-      slot: held.hold.slot,
-      fence: held.hold.fence,
-      name: held.hold.name,
-      email: held.hold.email,
-      phone,
-      timezone: ZONE,
-      status: 'queued',
-      attempts: 0,
-      postingStartedAt: null,
-      calendly: null,
-      failure: null,
-      smsSentAt: null,
-      dueAt: now.getTime(),
-      createdAt: now.getTime(),
-      updatedAt: now.getTime(),
-    };
+    const booking = bookingFromHold(held.hold, { timezone: ZONE, now });
     const confirmed = await store.slots.confirm(held.hold, booking, now);
     if (confirmed.kind !== 'confirmed') throw new Error(confirmed.kind);
     return booking;

@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { createDynamoStore, type DynamoStore } from '../../shared/adapters/dynamodb/store.ts';
+import { bookingFromHold } from '../../shared/domain/bookings.ts';
 import { newBookingId, newHoldId } from '../../shared/domain/ids.ts';
 import type { Booking, Hold, SlotRef } from '../../shared/domain/model.ts';
 import type { HoldRequest } from '../../shared/domain/ports.ts';
@@ -34,26 +35,7 @@ function holdRequest(callId: string, slot: SlotRef, now = T0, extra: Partial<Hol
 }
 
 function bookingFor(hold: Hold, now = T0): Booking {
-  return {
-    bookingId: newBookingId(),
-    holdId: hold.holdId,
-    callId: hold.callId,
-    slot: hold.slot,
-    fence: hold.fence,
-    name: hold.name,
-    email: hold.email,
-    phone: hold.phone,
-    timezone: 'America/New_York',
-    status: 'queued',
-    attempts: 0,
-    postingStartedAt: null,
-    calendly: null,
-    failure: null,
-    smsSentAt: null,
-    dueAt: now.getTime(),
-    createdAt: now.getTime(),
-    updatedAt: now.getTime(),
-  };
+  return bookingFromHold(hold, { timezone: 'America/New_York', now });
 }
 
 async function heldOrFail(store: DynamoStore, request: HoldRequest): Promise<Hold> {

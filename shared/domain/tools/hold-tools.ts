@@ -4,8 +4,9 @@
  * was offered: the assistant cannot invent or mishear a time into a booking.
  */
 import * as z from '../../zod.ts';
+import { bookingFromHold } from '../bookings.ts';
 import { ToolError } from '../errors.ts';
-import { newBookingId, newHoldId } from '../ids.ts';
+import { newHoldId } from '../ids.ts';
 import type { Booking, CallContext, Hold, Offer } from '../model.ts';
 import type { OpenSlotFinder } from '../open-slots.ts';
 import { speakEmail } from '../spoken.ts';
@@ -128,6 +129,16 @@ function bookingAnswer(booking: Booking, call: CallContext, spoken: string): Too
   };
 }
 
+function holdExpired(hold: Hold): ToolError {
+  return new ToolError(
+    'hold_expired',
+    'The hold on that time ran out. Shall I check whether it is still free?',
+    {
+      hold_id: hold.holdId,
+    },
+  );
+}
+
 async function waitForWorker(bookingId: string, deps: ToolDeps): Promise<Booking | null> {
   const deadline = Date.now() + deps.settings.confirmWaitMs;
   let booking = await deps.store.bookings.get(bookingId);
@@ -156,43 +167,12 @@ export async function confirmBooking(
   let bookingId = hold.bookingId;
   if (hold.status === 'held') {
     if (hold.expiresAt <= now.getTime()) {
-      throw new ToolError(
-        'hold_expired',
-        'The hold on that time ran out. Shall I check whether it is still free?',
-        {
-          hold_id: hold.holdId,
-        },
-      );
+      throw holdExpired(hold);
     }
-    const booking: Booking = {
-      bookingId: newBookingId(),
-      holdId: hold.holdId,
-      callId: hold.callId,
-      slot: hold.slot,
-      fence: hold.fence,
-      name: hold.name,
-      email: hold.email,
-      phone: hold.phone,
-      timezone: zone,
-      status: 'queued',
-      attempts: 0,
-      postingStartedAt: null,
-      calendly: null,
-      failure: null,
-      smsSentAt: null,
-      dueAt: now.getTime(),
-      createdAt: now.getTime(),
-      updatedAt: now.getTime(),
-    };
+    const booking = bookingFromHold(hold, { timezone: zone, now });
     const outcome = await deps.store.slots.confirm(hold, booking, now);
     if (outcome.kind === 'expired') {
-      throw new ToolError(
-        'hold_expired',
-        'The hold on that time ran out. Shall I check whether it is still free?',
-        {
-          hold_id: hold.holdId,
-        },
-      );
+      throw holdExpired(hold);
     }
     bookingId = outcome.kind === 'confirmed' ? outcome.booking.bookingId : outcome.bookingId;
     if (outcome.kind === 'confirmed') {

@@ -1,0 +1,31 @@
+/** Building a booking: the one place a confirmed hold becomes the record the booking worker drives. */
+import { newBookingId } from './ids.ts';
+import type { Booking, Hold } from './model.ts';
+
+/** A queued booking for `hold`, due now; `timezone` is the zone Calendly shows the invitee. */
+export function bookingFromHold(
+  hold: Hold,
+  options: { timezone: string; now: Date; bookingId?: string },
+): Booking {
+  const now = options.now.getTime();
+  return {
+    bookingId: options.bookingId ?? newBookingId(),
+    holdId: hold.holdId,
+    callId: hold.callId,
+    slot: hold.slot,
+    fence: hold.fence,
+    name: hold.name,
+    email: hold.email,
+    phone: hold.phone,
+    timezone: options.timezone,
+    status: 'queued',
+    attempts: 0,
+    postingStartedAt: null,
+    calendly: null,
+    failure: null,
+    smsSentAt: null,
+    dueAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
