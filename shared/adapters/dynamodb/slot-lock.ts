@@ -187,8 +187,9 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
     return { kind: 'taken' };
   }
 
-  async function release(held: Hold, now: Date): Promise<boolean> {
-    const dropFromCall = {
+  /** The call stops counting this hold among its live ones (the version bump keeps the cap check honest). */
+  function dropHoldFromCall(held: Hold) {
+    return {
       Update: {
         TableName: tableName,
         Key: keys.call(held.callId),
@@ -198,6 +199,10 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
         ExpressionAttributeValues: { ':one': 1 },
       },
     };
+  }
+
+  async function release(held: Hold, now: Date): Promise<boolean> {
+    const dropFromCall = dropHoldFromCall(held);
     const markHoldReleased = {
       Update: {
         TableName: tableName,
@@ -299,16 +304,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
-            {
-              Update: {
-                TableName: tableName,
-                Key: keys.call(held.callId),
-                UpdateExpression: 'REMOVE holds.#holdId ADD version :one',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeNames: { '#holdId': held.holdId },
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
+            dropHoldFromCall(held),
             {
               Put: {
                 TableName: tableName,
