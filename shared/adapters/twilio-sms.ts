@@ -6,6 +6,7 @@
 import { VendorRejectedError, VendorUnavailableError } from '../domain/errors.ts';
 import type { SmsPort } from '../domain/ports.ts';
 import * as z from '../zod.ts';
+import { postToVendor } from './vendor-request.ts';
 
 const VENDOR = 'twilio';
 
@@ -36,41 +37,22 @@ export function createTwilioSms(options: TwilioSmsOptions): SmsPort {
   const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`;
   const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
   const timeoutMs = options.timeoutMs ?? TWILIO_SMS_TIMEOUT_MS;
-  const doFetch = options.fetch ?? fetch;
 
   return {
     async send(message) {
-      let response: Response;
-      let text: string;
-      try {
-        response = await doFetch(endpoint, {
-          method: 'POST',
-          headers: {
-            authorization,
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'application/json',
-          },
-          body: new URLSearchParams({ To: message.to, From: options.from, Body: message.body }).toString(),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        text = await response.text();
-      } catch (error) {
-        const timedOut =
-          error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        throw new VendorUnavailableError(
-          VENDOR,
-          timedOut ? `twilio did not answer within ${timeoutMs} ms` : 'twilio request failed',
-          { cause: error },
-        );
-      }
-      if (response.status === 429 || response.status >= 500) {
-        throw new VendorUnavailableError(VENDOR, `twilio answered ${response.status}`, {
-          status: response.status,
-        });
-      }
+      const response = await postToVendor(VENDOR, endpoint, {
+        headers: {
+          authorization,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: new URLSearchParams({ To: message.to, From: options.from, Body: message.body }).toString(),
+        timeoutMs,
+        fetch: options.fetch,
+      });
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = JSON.parse(response.text);
       } catch {
         json = undefined;
       }

@@ -9,6 +9,7 @@
 import { VendorRejectedError, VendorUnavailableError } from '../domain/errors.ts';
 import type { CreateVapiCallInput, VapiPort } from '../domain/ports.ts';
 import * as z from '../zod.ts';
+import { postToVendor } from './vendor-request.ts';
 
 const VENDOR = 'vapi';
 
@@ -37,7 +38,6 @@ export interface VapiClientOptions {
 /** Creates the VapiPort adapter. */
 export function createVapiClient(options: VapiClientOptions): VapiPort {
   const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/call`;
-  const doFetch = options.fetch ?? fetch;
   return {
     async createCall(input: CreateVapiCallInput, { timeoutMs }) {
       const body = {
@@ -48,42 +48,23 @@ export function createVapiClient(options: VapiClientOptions): VapiPort {
         ...(input.customerNumber ? { customer: { number: input.customerNumber } } : {}),
         assistantOverrides: { variableValues: input.variableValues },
       };
-      let response: Response;
-      let text: string;
-      try {
-        // One signal bounds connect, headers and body together.
-        response = await doFetch(endpoint, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${options.apiKey}`,
-            'content-type': 'application/json',
-            accept: 'application/json',
-          },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        text = await response.text();
-      } catch (error) {
-        const timedOut =
-          error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        throw new VendorUnavailableError(
-          VENDOR,
-          timedOut ? `vapi did not answer within ${timeoutMs} ms` : 'vapi request failed',
-          { cause: error },
-        );
-      }
-      if (response.status === 429 || response.status >= 500) {
-        throw new VendorUnavailableError(VENDOR, `vapi answered ${response.status}`, {
-          status: response.status,
-        });
-      }
+      const response = await postToVendor(VENDOR, endpoint, {
+        headers: {
+          authorization: `Bearer ${options.apiKey}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify(body),
+        timeoutMs,
+        fetch: options.fetch,
+      });
       if (!response.ok) {
         // Vapi's error bodies echo request fields (including the caller's number), so they are not kept.
         throw new VendorRejectedError(VENDOR, response.status, `vapi rejected the call (${response.status})`);
       }
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = JSON.parse(response.text);
       } catch (error) {
         throw new VendorUnavailableError(VENDOR, 'vapi answered with invalid JSON', {
           cause: error,
