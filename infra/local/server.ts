@@ -7,7 +7,6 @@
  * read their configuration at import time, so set the environment before that first request.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,6 +21,7 @@ import {
 } from './api-gateway-event.ts';
 import { systemClock, type TimerClock } from './clock.ts';
 import { createLambdaContext } from './lambda-context.ts';
+import { listenLocally } from './listen.ts';
 
 /** A Lambda handler as the runtime calls it (promise style; nodejs24.x has no callbacks). */
 export type LocalHandler = (event: never, context: Context) => unknown;
@@ -256,21 +256,12 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   // Keep-alive sockets from the SDKs or a tunnel are expected; idle ones are closed on stop.
   server.keepAliveTimeout = 5_000;
 
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', rejectListen);
-      resolveListen();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const urlHost = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host;
+  const { port, url } = await listenLocally(server, options);
 
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${address.port}`,
-    port: address.port,
+    url,
+    port,
     stop() {
       stopping ??= new Promise<void>((resolveStop, rejectStop) => {
         const force = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);

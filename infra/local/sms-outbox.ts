@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenLocally } from './listen.ts';
 
 export interface OutboxMessage {
   sid: string;
@@ -153,15 +154,9 @@ export async function startSmsOutbox(options: SmsOutboxOptions = {}): Promise<Sm
     });
   });
 
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const { url } = await listenLocally(server, options);
   return {
-    url: `http://${host}:${port}`,
+    url,
     messages: () => messages.map((message) => ({ ...message })),
     failNext(failure, times = 1) {
       for (let i = 0; i < times; i++) failures.push(failure);

@@ -9,8 +9,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
+import { listenLocally } from './listen.ts';
 
 /** An SQS API error, serialised the way the JSON protocol does. */
 export class SqsError extends Error {
@@ -593,16 +593,7 @@ export async function startSqsEndpoint(
     });
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', rejectListen);
-      resolveListen();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const endpoint = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  const { url: endpoint } = await listenLocally(server, options);
   queueUrl = `${endpoint}/${options.accountId}/${backend.queueName}`;
   return {
     endpoint,

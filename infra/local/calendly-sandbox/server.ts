@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listenLocally } from '../listen.ts';
 import { handleControlRequest } from './control.ts';
 import type { SandboxEndpoint } from './endpoints.ts';
 import { invalidArgument, notFound, SandboxApiError, serverErrorBody, unauthenticated } from './errors.ts';
@@ -129,13 +130,7 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
   const webhookSigningKey = options.webhookSigningKey ?? 'sandbox-webhook-signing-key';
 
   const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('sandbox is not listening on TCP');
-  const url = `http://127.0.0.1:${address.port}`;
+  const { url } = await listenLocally(server, { port: options.port });
 
   const store = new SandboxStore({
     baseUrl: url,
