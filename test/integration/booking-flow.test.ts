@@ -1,47 +1,25 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { localDynamoDbClient } from '../../infra/local/dynamodb-local.ts';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../infra/local/stack.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
-import {
-  newCall,
-  postVapi,
-  resultOf,
-  type TestCall,
-  toolCallsMessage,
-  upcomingWeekday,
-} from '../fixtures/vapi-messages.ts';
+import { stackDb, startTestStack, toolCaller } from '../fixtures/test-stack.ts';
+import { newCall, type TestCall, upcomingWeekday } from '../fixtures/vapi-messages.ts';
 
-const SECRET = 'flow-test-vapi-secret-0123456789';
 const ZONE = 'America/New_York';
 
 describe('a booking call end to end (local API, DynamoDB Local, Calendly sandbox, in-process queue)', () => {
   let stack: LocalStack;
-  const db = () => createDocumentClient(localDynamoDbClient(stack.dynamoEndpoint));
+  let tool: ReturnType<typeof toolCaller>;
+  const db = () => stackDb(stack);
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      env: { VAPI_SERVER_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      queue: { visibilityTimeoutSeconds: 2 },
-    });
+    stack = await startTestStack({ queue: { visibilityTimeoutSeconds: 2 } });
+    tool = toolCaller(stack);
   });
 
   afterAll(async () => {
     await stack?.stop();
   });
-
-  async function tool(call: TestCall, name: string, args: unknown, id?: string) {
-    const response = await postVapi(
-      stack.apiUrl,
-      '/vapi/tools',
-      toolCallsMessage(call, [{ name, args, id }]),
-      SECRET,
-    );
-    expect(response.status).toBe(200);
-    return resultOf(response.body);
-  }
 
   async function offered(call: TestCall, date: string) {
     const result = await tool(call, 'check_availability', { date, part_of_day: 'afternoon' });

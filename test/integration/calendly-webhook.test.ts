@@ -1,36 +1,21 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { localDynamoDbClient } from '../../infra/local/dynamodb-local.ts';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../infra/local/stack.ts';
 import { createDynamoStore } from '../../shared/adapters/dynamodb/store.ts';
 import { calendlySignatureHeader } from '../fixtures/signers.ts';
-import {
-  newCall,
-  postVapi,
-  resultOf,
-  type TestCall,
-  toolCallsMessage,
-  upcomingWeekday,
-} from '../fixtures/vapi-messages.ts';
+import { itemCount, stackDb, startTestStack, toolCaller } from '../fixtures/test-stack.ts';
+import { newCall, upcomingWeekday } from '../fixtures/vapi-messages.ts';
 
-const SECRET = 'webhook-test-vapi-secret-0123456789';
 const SIGNING_KEY = 'webhook-test-calendly-signing-key';
 const ZONE = 'America/New_York';
 
 describe('POST /calendly/webhook', () => {
   let stack: LocalStack;
-  const db = () => createDocumentClient(localDynamoDbClient(stack.dynamoEndpoint));
+  let tool: ReturnType<typeof toolCaller>;
+  const db = () => stackDb(stack);
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      env: {
-        VAPI_SERVER_SECRET: SECRET,
-        CALENDLY_WEBHOOK_SIGNING_KEY: SIGNING_KEY,
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-      },
-    });
+    stack = await startTestStack({ env: { CALENDLY_WEBHOOK_SIGNING_KEY: SIGNING_KEY } });
+    tool = toolCaller(stack);
   });
 
   afterAll(async () => {
@@ -49,17 +34,6 @@ describe('POST /calendly/webhook', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
-
-  async function tool(call: TestCall, name: string, args: unknown) {
-    return resultOf(
-      (await postVapi(stack.apiUrl, '/vapi/tools', toolCallsMessage(call, [{ name, args }]), SECRET)).body,
-    );
-  }
-
-  async function itemCount(): Promise<number> {
-    const { Items } = await db().send(new ScanCommand({ TableName: stack.tableName, ConsistentRead: true }));
-    return Items?.length ?? 0;
   }
 
   it('frees our slot when a booking we made is canceled in Calendly', async () => {
@@ -135,14 +109,14 @@ describe('POST /calendly/webhook', () => {
         },
       },
     });
-    const before = await itemCount();
+    const before = await itemCount(stack);
     const response = await fetch(`${stack.apiUrl}/calendly/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headersFor(body) },
       body,
     });
     expect(response.status).toBe(401);
-    expect(await itemCount()).toBe(before);
+    expect(await itemCount(stack)).toBe(before);
   });
 
   it('acknowledges an event it does not act on', async () => {

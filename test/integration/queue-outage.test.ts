@@ -1,23 +1,19 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoDbClient } from '../../infra/local/dynamodb-local.ts';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import type { LocalStack } from '../../infra/local/stack.ts';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { createDynamoStore } from '../../shared/adapters/dynamodb/store.ts';
-import { newCall, postVapi, resultOf, toolCallsMessage, upcomingWeekday } from '../fixtures/vapi-messages.ts';
-
-const SECRET = 'outage-test-vapi-secret-0123456789';
+import { startTestStack, toolCaller } from '../fixtures/test-stack.ts';
+import { newCall, upcomingWeekday } from '../fixtures/vapi-messages.ts';
 
 describe('a confirmed booking while SQS is unreachable', () => {
   let stack: LocalStack;
   const sqs = mockClient(SQSClient);
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      env: { VAPI_SERVER_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    });
+    stack = await startTestStack();
     // Every SendMessage fails, as in an SQS outage (the functions' own clients are intercepted).
     sqs
       .on(SendMessageCommand)
@@ -31,10 +27,8 @@ describe('a confirmed booking while SQS is unreachable', () => {
 
   it('answers pending, keeps the booking durable, and leaves it for the sweeper', async () => {
     const call = newCall('+14155550190');
-    const tool = async (name: string, args: unknown) =>
-      resultOf(
-        (await postVapi(stack.apiUrl, '/vapi/tools', toolCallsMessage(call, [{ name, args }]), SECRET)).body,
-      );
+    const callTool = toolCaller(stack);
+    const tool = (name: string, args: unknown) => callTool(call, name, args);
     const offered = await tool('check_availability', { date: upcomingWeekday('America/New_York') });
     const slot = (offered.slots as { id: string }[])[0];
     const hold = await tool('hold_slot', { slot_id: slot?.id, name: 'Ada', email: 'ada@example.com' });

@@ -1,10 +1,9 @@
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { localDynamoDbClient } from '../../infra/local/dynamodb-local.ts';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../infra/local/stack.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { vapiHmacHeaders } from '../fixtures/signers.ts';
+import { itemCount, stackDb, startTestStack, TEST_VAPI_SECRET } from '../fixtures/test-stack.ts';
 import {
   newCall,
   postVapi,
@@ -15,28 +14,20 @@ import {
   type VapiAuth,
 } from '../fixtures/vapi-messages.ts';
 
-const SECRET = 'edge-test-vapi-secret-0123456789';
+const SECRET = TEST_VAPI_SECRET;
 const ZONE = 'America/New_York';
 
 describe('POST /vapi/tools and /vapi/events', () => {
   let stack: LocalStack;
-  const db = () => createDocumentClient(localDynamoDbClient(stack.dynamoEndpoint));
+  const db = () => stackDb(stack);
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      env: { VAPI_SERVER_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    });
+    stack = await startTestStack();
   });
 
   afterAll(async () => {
     await stack?.stop();
   });
-
-  async function itemCount(): Promise<number> {
-    const { Items } = await db().send(new ScanCommand({ TableName: stack.tableName, ConsistentRead: true }));
-    return Items?.length ?? 0;
-  }
 
   async function call(testCall: TestCall, name: string, args: unknown, auth: VapiAuth = 'secret') {
     return await postVapi(
@@ -74,11 +65,11 @@ describe('POST /vapi/tools and /vapi/events', () => {
       if (kind === 'stale-hmac')
         Object.assign(headers, vapiHmacHeaders(SECRET, body, Math.floor(Date.now() / 1000) - 600));
       if (kind === 'tampered-hmac') Object.assign(headers, vapiHmacHeaders(SECRET, `${body} `));
-      const before = await itemCount();
+      const before = await itemCount(stack);
       const response = await fetch(`${stack.apiUrl}/vapi/tools`, { method: 'POST', headers, body });
       expect(response.status).toBe(401);
       expect(await response.text()).not.toContain(SECRET);
-      expect(await itemCount()).toBe(before);
+      expect(await itemCount(stack)).toBe(before);
     });
 
     it.each(['secret', 'bearer', 'hmac'] as const)('accepts the %s credential', async (auth) => {
