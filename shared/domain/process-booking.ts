@@ -52,6 +52,9 @@ export type ProcessOutcome =
   | { kind: 'deferred'; bookingId: string; retryAfterSeconds: number; reason: string }
   | { kind: 'skipped'; bookingId: string; reason: string };
 
+/** How many attempts a booking that may already be in Calendly gets to find itself before "not available" is believed. */
+const RECONCILE_ATTEMPTS = 4;
+
 /** Delay before retrying after an unexplained failure: 15 s doubling per attempt, capped at SQS's 15 minutes. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(900, 15 * 2 ** Math.max(0, attempts - 1));
@@ -110,55 +113,80 @@ async function postClaimed(
   deps: BookingWorkerDeps,
 ): Promise<ProcessOutcome> {
   const { store, clock, calendly } = deps;
-  const user = await deps.directory.user();
-
-  if (mustReconcile) {
-    const found = await calendly.findInviteeByTracking({
+  /** Our invitee if an earlier attempt did reach Calendly, else null. */
+  const lookUp = async () => {
+    const user = await deps.directory.user();
+    return await calendly.findInviteeByTracking({
       userUri: user.uri,
       email: booking.email,
       start: booking.slot.start,
       trackingId: booking.bookingId,
     });
-    if (found) {
-      const booked = await store.bookings.markBooked(booking, found, clock.now());
-      await notifyCaller(booked, deps);
-      return { kind: 'booked', booking: booked, reconciled: true };
-    }
-  }
-
-  const budget = await deps.budget.tryTake(clock.now());
-  if (!budget.ok)
-    return await deferBooking(booking, budget.retryAfterSeconds, false, 'booking budget exhausted', deps);
+  };
+  const bookedAs = async (invitee: CreatedInvitee, reconciled: boolean): Promise<ProcessOutcome> => {
+    // Calendly has the booking. If recording it fails, the message is redelivered and the posting lease
+    // makes the next attempt reconcile; if the SMS fails, the redelivery finds the booking finished and
+    // sends the SMS only.
+    const booked = await store.bookings.markBooked(booking, invitee, clock.now());
+    await notifyCaller(booked, deps);
+    return { kind: 'booked', booking: booked, reconciled };
+  };
 
   let eventType: EventTypeInfo;
   try {
+    if (mustReconcile) {
+      const found = await lookUp();
+      if (found) return await bookedAs(found, true);
+    }
     eventType = await deps.directory.eventTypeByUri(booking.slot.eventTypeUri);
   } catch (error) {
-    return await retryLater(booking, error, false, deps);
+    return await retryLater(booking, error, mustReconcile, deps);
   }
   const request = inviteeRequest(booking, eventType);
   if (typeof request === 'string') return await failBooking(booking, 'unanswerable_question', request, deps);
+
+  const budget = await deps.budget.tryTake(clock.now());
+  if (!budget.ok) {
+    return await deferBooking(
+      booking,
+      budget.retryAfterSeconds,
+      mustReconcile,
+      'booking budget exhausted',
+      deps,
+    );
+  }
 
   let created: CreatedInvitee;
   try {
     created = await calendly.createInvitee(request);
   } catch (error) {
-    if (error instanceof SlotUnavailableError)
+    if (error instanceof SlotUnavailableError) {
+      // "Not available" may mean our own earlier attempt took it (a POST that timed out but went through,
+      // not yet visible to the first lookup): look once more before telling the caller it failed.
+      if (booking.attempts > 1 || mustReconcile) {
+        const found = await lookUp().catch(() => null);
+        if (found) return await bookedAs(found, true);
+        // Calendly's lists may lag behind its writes: give our invitee time to show up before giving up.
+        if (booking.attempts < RECONCILE_ATTEMPTS) return await retryLater(booking, error, true, deps);
+      }
       return await failBooking(booking, 'slot_unavailable', error.message, deps);
-    if (error instanceof VendorRejectedError)
+    }
+    if (error instanceof VendorRejectedError) {
       return await failBooking(booking, 'booking_rejected', error.message, deps);
+    }
     if (error instanceof VendorRateLimitedError) {
-      return await deferBooking(booking, error.retryAfterSeconds, false, 'calendly rate limited', deps);
+      return await deferBooking(
+        booking,
+        error.retryAfterSeconds,
+        mustReconcile,
+        'calendly rate limited',
+        deps,
+      );
     }
     // Timeouts, 5xx, network errors: Calendly may or may not have booked it, so look it up before re-posting.
     return await retryLater(booking, error, true, deps);
   }
-  // From here on Calendly has the booking. If recording it fails, the message is redelivered and the posting
-  // lease makes the next attempt reconcile; if the SMS fails, the redelivery finds the booking finished and
-  // sends the SMS only.
-  const booked = await store.bookings.markBooked(booking, created, clock.now());
-  await notifyCaller(booked, deps);
-  return { kind: 'booked', booking: booked, reconciled: false };
+  return await bookedAs(created, false);
 }
 
 async function retryLater(booking: Booking, error: unknown, mayExist: boolean, deps: BookingWorkerDeps) {

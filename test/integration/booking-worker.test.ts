@@ -175,6 +175,25 @@ describe('booking worker (real handler, DynamoDB Local, Calendly sandbox)', () =
     expect((await store.bookings.get(booking.bookingId))?.status).toBe('booked');
   });
 
+  it('believes its own lost post over "not available" while Calendly lists lag behind', async () => {
+    const booking = await queuedBooking();
+    sandbox().injectFault({ endpoint: 'create_invitee', status: 'drop', afterCommit: true });
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect(inviteesFor(booking.bookingId)).toHaveLength(1);
+
+    // The retry cannot see our invitee in the list yet, posts, and hears "not available" (our own booking).
+    sandbox().setListingLag(60_000);
+    await fastForward(booking.bookingId, 'dueAt', 1_000);
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect(await store.bookings.get(booking.bookingId)).toMatchObject({ status: 'queued' });
+
+    sandbox().setListingLag(0);
+    await fastForward(booking.bookingId, 'dueAt', 1_000);
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect((await store.bookings.get(booking.bookingId))?.status).toBe('booked');
+    expect(inviteesFor(booking.bookingId)).toHaveLength(1);
+  });
+
   it('puts a booking back with a delay on Calendly 5xx and books it on the next delivery', async () => {
     const booking = await queuedBooking();
     sandbox().injectFault({ endpoint: 'create_invitee', status: 503 });

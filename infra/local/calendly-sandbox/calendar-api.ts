@@ -169,7 +169,9 @@ export function listScheduledEvents({ store, url }: ApiContext): ApiResult {
   const minMs = optionalInstant(query, 'min_start_time');
   const maxMs = optionalInstant(query, 'max_start_time');
   const sort = sortParam(query, ['start_time'], 'start_time:asc');
+  const listedBefore = store.nowMs() - store.listingLagMs;
   const items = [...store.events.values()]
+    .filter((event) => store.listingLagMs === 0 || event.createdAt <= listedBefore)
     .filter((event) => status === null || event.status === status)
     .filter((event) => minMs === null || event.startMs >= minMs)
     .filter((event) => maxMs === null || event.startMs < maxMs)

@@ -104,6 +104,8 @@ export interface CalendlySandbox {
   clearFaults(): void;
   /** Latency for one endpoint, or for all when `endpoint` is omitted. */
   setLatency(ms: number, endpoint?: SandboxEndpoint): void;
+  /** New scheduled events stay out of GET /scheduled_events for this long (an eventually consistent list). */
+  setListingLag(ms: number): void;
   requests(): SandboxRequest[];
   requestCount(endpoint?: SandboxEndpoint): number;
   clearRequests(): void;
@@ -245,6 +247,9 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
     injectFault: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
     setLatency: (ms, endpoint) => faults.setLatency(ms, endpoint),
+    setListingLag: (ms) => {
+      store.listingLagMs = ms;
+    },
     requests: () => log.map((entry) => ({ ...entry })),
     requestCount: (endpoint) =>
       endpoint === undefined ? log.length : log.filter((entry) => entry.endpoint === endpoint).length,

@@ -62,6 +62,9 @@ export class SandboxStore {
 
   readonly baseUrl: string;
 
+  /** List endpoints lag this long behind writes (Calendly's are not documented as read-after-write). */
+  listingLagMs = 0;
+
   constructor(private readonly options: StoreOptions) {
     this.baseUrl = options.baseUrl;
     this.user = seedUser(options.baseUrl, options.timezone);
