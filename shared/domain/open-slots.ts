@@ -36,6 +36,8 @@ export interface OpenSlotFinder {
     service: Bookable,
     window: SearchWindow,
   ): Promise<{ slots: OfferedSlot[]; window: SearchWindow; say: string; lookedAhead: boolean }>;
+  /** True while Calendly (through the availability cache) still lists the slot's start as bookable. */
+  stillListed(slot: SlotRef, zone: string): Promise<boolean>;
   /** Fresh choices near a slot that was just taken: same day and part of day, then the whole day, then ahead. */
   alternativesTo(
     call: CallContext,
@@ -64,6 +66,27 @@ export function createOpenSlotFinder(deps: {
   offerValidityMs: number;
   lookaheadDays: number;
 }): OpenSlotFinder {
+  /** The query for one business day, from a little ahead of now (Calendly refuses starts in the past). */
+  function dayQuery(eventTypeUri: string, day: string, zone: string) {
+    const earliest = deps.clock.now().getTime() + CALENDLY_START_MARGIN_MS;
+    return {
+      eventTypeUri,
+      day,
+      startIso: new Date(
+        Math.max(localHourMillis(day, 0, zone), Math.ceil(earliest / 60_000) * 60_000),
+      ).toISOString(),
+      endIso: new Date(localHourMillis(day, 24, zone)).toISOString(),
+    };
+  }
+
+  async function stillListed(slot: SlotRef, zone: string): Promise<boolean> {
+    const instant = Date.parse(isoInstant(slot.start));
+    const times = await deps.availability.timesForDay(
+      dayQuery(slot.eventTypeUri, localDayOf(instant, zone), zone),
+    );
+    return times.some((time) => Date.parse(isoInstant(time.start)) === instant && time.inviteesRemaining > 0);
+  }
+
   async function find(service: Bookable, window: SearchWindow): Promise<string[]> {
     const eventTypeUri = service.uri;
     const now = deps.clock.now().getTime();
@@ -71,18 +94,7 @@ export function createOpenSlotFinder(deps: {
     const days: string[] = [];
     for (let day = window.firstDay; day <= window.lastDay; day = addDays(day, 1)) days.push(day);
     const [perDay, occupied] = await Promise.all([
-      Promise.all(
-        days.map((day) => {
-          const dayStart = localHourMillis(day, 0, window.zone);
-          const dayEnd = localHourMillis(day, 24, window.zone);
-          return deps.availability.timesForDay({
-            eventTypeUri,
-            day,
-            startIso: new Date(Math.max(dayStart, Math.ceil(earliest / 60_000) * 60_000)).toISOString(),
-            endIso: new Date(dayEnd).toISOString(),
-          });
-        }),
-      ),
+      Promise.all(days.map((day) => deps.availability.timesForDay(dayQuery(eventTypeUri, day, window.zone)))),
       // Cells from the window's start to its end plus one appointment: a start near the end still covers them.
       deps.store.slots.occupiedCells(
         window.start,
@@ -120,20 +132,24 @@ export function createOpenSlotFinder(deps: {
   /** Windows after `window`, one day at a time, in the same part of day. */
   async function lookAhead(service: Bookable, window: SearchWindow) {
     const now = deps.clock.now();
+    const windows: SearchWindow[] = [];
     for (let offset = 1; offset <= deps.lookaheadDays; offset++) {
-      let next: SearchWindow;
       try {
-        next = resolveSearchWindow(
-          { date: addDays(window.lastDay, offset), partOfDay: window.partOfDay },
-          { now, zone: window.zone },
+        windows.push(
+          resolveSearchWindow(
+            { date: addDays(window.lastDay, offset), partOfDay: window.partOfDay },
+            { now, zone: window.zone },
+          ),
         );
       } catch {
-        return null; // past the booking horizon
+        break; // past the booking horizon
       }
-      const starts = await find(service, next);
-      if (starts.length > 0) return { window: next, starts };
     }
-    return null;
+    // All days at once: a caller waits for the slowest Calendly answer, not for the sum of seven.
+    const found = await Promise.all(
+      windows.map(async (next) => ({ window: next, starts: await find(service, next) })),
+    );
+    return found.find((day) => day.starts.length > 0) ?? null;
   }
 
   async function offer(call: CallContext, service: Bookable, window: SearchWindow) {
@@ -177,5 +193,5 @@ export function createOpenSlotFinder(deps: {
     return { slots: [], say: '' };
   }
 
-  return { find, offer, alternativesTo };
+  return { find, offer, stillListed, alternativesTo };
 }

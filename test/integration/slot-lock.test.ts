@@ -103,6 +103,17 @@ describe('slot lock on DynamoDB Local', () => {
     expect(again.holdId).toBe(first.holdId);
   });
 
+  it('takes a corrected name and email when the same call holds the same slot again', async () => {
+    const slot = freshSlot();
+    const first = await heldOrFail(store, holdRequest('CA-fix', slot));
+    const corrected = await heldOrFail(
+      store,
+      holdRequest('CA-fix', slot, plus(1000), { name: 'John Smith', email: 'john@example.com' }),
+    );
+    expect(corrected).toMatchObject({ holdId: first.holdId, name: 'John Smith', email: 'john@example.com' });
+    expect(await store.slots.getHold(first.holdId)).toMatchObject({ name: 'John Smith', email: 'john@example.com' });
+  });
+
   it('allows at most two live holds per call and stops counting expired ones', async () => {
     const callId = 'CA-greedy';
     await heldOrFail(store, holdRequest(callId, freshSlot()));

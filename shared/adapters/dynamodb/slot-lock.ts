@@ -10,13 +10,18 @@
  *           (-> booking), hold (held -> confirmed), call (drop the live hold), booking item (new, queued).
  * release = one transaction: slot and cells (held by this hold -> released), hold (-> released), call.
  */
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Booking, Hold } from '../../domain/model.ts';
 import type { ConfirmOutcome, HoldOutcome, HoldRequest, SlotLock } from '../../domain/ports.ts';
 import { claimCells, isCellFree, moveCells, occupiedCells } from './cells.ts';
 import { CallItemSchema, type SlotItem, SlotItemSchema, toHold, withoutNulls } from './items.ts';
 import { keys, PENDING_PARTITION, ttlSeconds } from './keys.ts';
-import { backoff, cancellationReasons, isTransactionConflict } from './transactions.ts';
+import { backoff, cancellationReasons, conditionFailedItem, isTransactionConflict } from './transactions.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const MAX_ATTEMPTS = 6;
@@ -52,6 +57,32 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
     return Item ? toHold(Item) : null;
   }
 
+  /** A repeated hold_slot may carry a corrected name or email ("no, it's john@..."): the hold takes the new one. */
+  async function correctDetails(existing: Hold, request: HoldRequest): Promise<Hold> {
+    if (existing.name === request.name && existing.email === request.email) return existing;
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.hold(existing.holdId),
+          UpdateExpression: 'SET #name = :name, email = :email',
+          ConditionExpression: '#status = :held AND callId = :callId',
+          ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':name': request.name,
+            ':email': request.email,
+            ':held': 'held',
+            ':callId': request.call.callId,
+          },
+        }),
+      );
+      return { ...existing, name: request.name, email: request.email };
+    } catch (error) {
+      if (conditionFailedItem(error)) return existing;
+      throw error;
+    }
+  }
+
   async function hold(request: HoldRequest): Promise<HoldOutcome> {
     const { call, slot, now } = request;
     const nowMs = now.getTime();
@@ -69,7 +100,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
         (slotItem.expiresAt ?? 0) > nowMs
       ) {
         const existing = slotItem.holdId ? await getHold(slotItem.holdId) : null;
-        if (existing) return { kind: 'held', hold: existing };
+        if (existing) return { kind: 'held', hold: await correctDetails(existing, request) };
       }
       if (!isSlotFree(slotItem, nowMs)) return { kind: 'taken' };
 
@@ -202,6 +233,15 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
   }
 
   async function release(held: Hold, now: Date): Promise<boolean> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const outcome = await tryRelease(held, now);
+      if (outcome !== 'conflict') return outcome;
+      await backoff(attempt);
+    }
+    throw new Error('release kept losing transaction races');
+  }
+
+  async function tryRelease(held: Hold, now: Date): Promise<boolean | 'conflict'> {
     const dropFromCall = dropHoldFromCall(held);
     const markHoldReleased = {
       Update: {
@@ -243,8 +283,10 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      if (reasons[0]?.code !== 'ConditionalCheckFailed' || reasons[1]?.code === 'ConditionalCheckFailed')
+      if (isTransactionConflict(reasons)) return 'conflict';
+      if (reasons[0]?.code !== 'ConditionalCheckFailed' || reasons[1]?.code === 'ConditionalCheckFailed') {
         return false;
+      }
       // The slot moved on (lease expired and someone else took it): the hold is over either way.
       await db
         .send(new TransactWriteCommand({ TransactItems: [markHoldReleased, dropFromCall] }))

@@ -7,7 +7,7 @@ import * as z from '../../zod.ts';
 import { bookingFromHold } from '../bookings.ts';
 import { ToolError } from '../errors.ts';
 import { newHoldId } from '../ids.ts';
-import type { Booking, CallContext, Hold, Offer } from '../model.ts';
+import type { Booking, CallContext, Hold, Offer, SlotRef } from '../model.ts';
 import type { OpenSlotFinder } from '../open-slots.ts';
 import { speakEmail } from '../spoken.ts';
 import { speakSlot } from '../time/speak.ts';
@@ -45,12 +45,24 @@ export async function holdSlot(
       { slot_id: args.slot_id },
     );
   }
+  if (record?.status === 'ended') {
+    throw new ToolError('invalid_arguments', 'This call has already ended, so I cannot hold a time on it.', {
+      reason: 'call ended',
+    });
+  }
   const zone = await deps.directory.businessTimezone();
+  const slot = {
+    eventTypeUri: offer.eventTypeUri,
+    start: offer.start,
+    durationMinutes: offer.durationMinutes,
+  };
+  // Offers can be minutes old: only a time Calendly still lists is held and read back to the caller.
+  if (!(await deps.slots.stillListed(slot, zone))) throw await slotTaken(call, slot, zone, deps);
   const outcome = await deps.store.slots.hold({
     holdId: newHoldId(),
     // Vapi may not pass the caller's number; the Twilio webhook recorded it when the call came in.
     call: { ...call, callerNumber: call.callerNumber ?? record?.from ?? null },
-    slot: { eventTypeUri: offer.eventTypeUri, start: offer.start, durationMinutes: offer.durationMinutes },
+    slot,
     name: args.name,
     email: args.email.toLowerCase(),
     now,
@@ -64,13 +76,7 @@ export async function holdSlot(
       { hold_ids: outcome.liveHoldIds },
     );
   }
-  if (outcome.kind === 'taken') {
-    const alternatives = await deps.slots.alternativesTo(call, offer, zone);
-    const say = alternatives.slots.length
-      ? `Sorry, someone just took that time. ${alternatives.say}`
-      : `Sorry, someone just took that time, and I don't see other openings that day. Would another day work?`;
-    throw new ToolError('slot_taken', say, { timezone: zone, slots: alternatives.slots });
-  }
+  if (outcome.kind === 'taken') throw await slotTaken(call, slot, zone, deps);
   const { hold } = outcome;
   const spoken = speakSlot(hold.slot.start, { zone, now });
   return {
@@ -80,6 +86,20 @@ export async function holdSlot(
     expires_at: new Date(hold.expiresAt).toISOString(),
     slot: { id: offer.id, start: new Date(Date.parse(hold.slot.start)).toISOString(), spoken },
   };
+}
+
+/** slot_taken with fresh alternatives near the time the caller wanted. */
+async function slotTaken(
+  call: CallContext,
+  slot: SlotRef,
+  zone: string,
+  deps: { slots: OpenSlotFinder },
+): Promise<ToolError> {
+  const alternatives = await deps.slots.alternativesTo(call, slot, zone);
+  const say = alternatives.slots.length
+    ? `Sorry, someone just took that time. ${alternatives.say}`
+    : `Sorry, someone just took that time, and I don't see other openings that day. Would another day work?`;
+  return new ToolError('slot_taken', say, { timezone: zone, slots: alternatives.slots });
 }
 
 async function ownHold(holdId: string, call: CallContext, deps: ToolDeps): Promise<Hold> {
