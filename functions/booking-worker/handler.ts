@@ -26,7 +26,7 @@ const settings = await config.get();
 const clock = systemClock;
 const documentClient = createDocumentClient();
 const store = createDynamoStore({ tableName: settings.TABLE_NAME, documentClient });
-const calendly = createCalendly(settings);
+const calendly = createCalendly(config);
 const deps = {
   store,
   calendly,

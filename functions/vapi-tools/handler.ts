@@ -35,7 +35,7 @@ const clock = systemClock;
 const dynamo = new DynamoDBClient({});
 const documentClient = createDocumentClient(dynamo);
 const store = createDynamoStore({ tableName: settings.TABLE_NAME, documentClient });
-const calendly = createCalendly(settings);
+const calendly = createCalendly(config);
 const directory = createCalendarDirectory({
   calendly,
   clock,
@@ -81,7 +81,7 @@ export const handler = httpHandler({
     const { message } = body;
     const call = callContextOf(message);
     if (message.type === 'tool-calls') {
-      const results = await runner.run(toolCallsOf(message), call);
+      const results = await runner.run(toolCallsOf(message), call, () => context.getRemainingTimeInMillis());
       return json(200, { results });
     }
     if (isCallOver(message) && call) {

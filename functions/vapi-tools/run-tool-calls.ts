@@ -73,6 +73,46 @@ function unavailable(error: unknown): string {
   });
 }
 
+/** Time kept back from the Lambda timeout so every tool call still gets an answer (CONTRACT §4). */
+const ANSWER_RESERVE_MS = 1_500;
+
+/**
+ * Vapi needs one result per tool call; a call that would outlive the function gets a "still working" answer
+ * instead of none. The work itself goes on, and its result is what a replay of the toolCallId returns.
+ */
+async function withinDeadline(
+  request: ToolCallRequest,
+  work: Promise<ToolCallResult>,
+  remainingMs: () => number,
+): Promise<ToolCallResult> {
+  const budget = remainingMs() - ANSWER_RESERVE_MS;
+  if (!Number.isFinite(budget)) return await work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<ToolCallResult>((resolve) => {
+    timer = setTimeout(
+      () => {
+        logger.warn('tool call out of time', { tool: request.name, toolCallId: request.toolCallId });
+        metrics.addMetric('ToolOutOfTime', 'Count', 1);
+        resolve({
+          toolCallId: request.toolCallId,
+          name: request.name,
+          result: resultLine({
+            ok: false,
+            error: 'calendar_unavailable',
+            say: 'The calendar is slow to answer right now. Could you give me a moment and ask again?',
+          }),
+        });
+      },
+      Math.max(0, budget),
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createToolCallRunner(deps: ToolRunDeps, idempotency: ToolCallIdempotency) {
   const once = idempotency.wrap(
     async (input: { toolCallId: string; request: ToolCallRequest; call: CallContext | null }) =>
@@ -114,9 +154,14 @@ export function createToolCallRunner(deps: ToolRunDeps, idempotency: ToolCallIde
 
   return {
     /** One result per tool call, in the order Vapi sent them. */
-    async run(requests: ToolCallRequest[], call: CallContext | null): Promise<ToolCallResult[]> {
+    async run(
+      requests: ToolCallRequest[],
+      call: CallContext | null,
+      remainingMs: () => number = () => Number.POSITIVE_INFINITY,
+    ): Promise<ToolCallResult[]> {
       const results: ToolCallResult[] = [];
-      for (const request of requests) results.push(await runOne(request, call));
+      for (const request of requests)
+        results.push(await withinDeadline(request, runOne(request, call), remainingMs));
       return results;
     },
   };

@@ -2,6 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../infra/local/stack.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
+import { jsonEvent, lambdaContext } from '../fixtures/http-events.ts';
 import { vapiHmacHeaders } from '../fixtures/signers.ts';
 import { itemCount, stackDb, startTestStack, TEST_VAPI_SECRET } from '../fixtures/test-stack.ts';
 import {
@@ -287,6 +288,38 @@ describe('POST /vapi/tools and /vapi/events', () => {
     });
   });
 
+  describe('time budget', () => {
+    it('answers every tool call even when Calendly is slower than the function may run', async () => {
+      const { handler } = await import('../../functions/vapi-tools/handler.ts');
+      const sandbox = stack.sandbox;
+      if (!sandbox) throw new Error('sandbox expected');
+      sandbox.setLatency(4_000, 'available_times');
+      try {
+        // A service nobody asked for yet, so the cache cannot answer.
+        const message = toolCallsMessage(newCall(), [
+          {
+            id: 'slow-1',
+            name: 'check_availability',
+            args: { service: 'consultation', date: upcomingWeekday(ZONE, 3) },
+          },
+        ]);
+        const started = Date.now();
+        const response = await handler(
+          jsonEvent('/vapi/tools', message, { 'x-vapi-secret': SECRET }),
+          lambdaContext({ functionName: 'vapi-tools', timeoutMs: 2_500 }),
+        );
+        expect(Date.now() - started).toBeLessThan(2_500);
+        expect(response.statusCode).toBe(200);
+        expect(resultOf(JSON.parse(String(response.body)))).toMatchObject({
+          ok: false,
+          error: 'calendar_unavailable',
+        });
+      } finally {
+        sandbox.setLatency(0, 'available_times');
+      }
+    });
+  });
+
   describe('call end', () => {
     it.each([
       ['end-of-call-report', { type: 'end-of-call-report', endedReason: 'customer-ended-call' }],
@@ -311,6 +344,8 @@ describe('POST /vapi/tools and /vapi/events', () => {
       const again = (await offeredSlots(other, 2)).find((offer) => offer.start === slot?.start);
       expect(again).toBeDefined();
       expect(await tool(caller, 'confirm_booking', { hold_id: hold.hold_id })).toMatchObject({ ok: false });
+      const late = await tool(caller, 'hold_slot', { slot_id: slot?.id, name: 'Ada', email: 'ada@example.com' });
+      expect(late).toMatchObject({ ok: false, error: 'invalid_arguments' });
     });
   });
 });
