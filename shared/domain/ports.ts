@@ -183,6 +183,9 @@ export type ClaimOutcome =
   | { kind: 'hold_lost'; booking: Booking }
   | { kind: 'missing' };
 
+/** What a Calendly cancellation did: freed our booking, or nothing (not booked now, or not our invitee). */
+export type CancelOutcome = 'canceled' | 'not_booked' | 'other_invitee';
+
 /** Bookings on their way into Calendly, driven by the worker. */
 export interface BookingRepository {
   get(bookingId: string): Promise<Booking | null>;
@@ -193,8 +196,11 @@ export interface BookingRepository {
   markFailed(booking: Booking, failure: { code: string; message: string }, now: Date): Promise<Booking>;
   /** Gives the posting lease back until `retryAt`; `mayExist` forces a Calendly lookup before the next post. */
   unclaim(booking: Booking, options: { mayExist: boolean; retryAt: Date }, now: Date): Promise<void>;
-  /** Records a cancellation made in Calendly and frees the slot; false when the booking was not booked. */
-  markCanceled(bookingId: string, now: Date): Promise<boolean>;
+  /**
+   * Records a cancellation made in Calendly and frees the slot, only when `inviteeUri` is the invitee we
+   * booked: anyone can book through the public link with our booking id in utm_content and cancel that.
+   */
+  markCanceled(bookingId: string, inviteeUri: string, now: Date): Promise<CancelOutcome>;
   /** True exactly once per booking: whoever gets true sends the SMS. */
   claimSms(bookingId: string, now: Date): Promise<boolean>;
   /** Undoes claimSms after a failed send so a retry can send it. */
@@ -208,14 +214,37 @@ export interface RateBudgetPort {
   tryTake(now: Date): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
 }
 
-/** Shared (cross-container) availability cache with a fill lease so concurrent misses make one request. */
+/** Times Calendly listed for one (event type, day), and when the request that listed them started. */
+export interface CachedTimes {
+  times: AvailableTime[];
+  fetchedAt: number;
+}
+
+/**
+ * Shared (cross-container) availability cache with a fill lease so concurrent misses make one request.
+ * Entries are kept per (event type, business day); an invalidation voids one day for every event type,
+ * since they all share one host calendar.
+ */
 export interface AvailabilityCachePort {
-  read(eventTypeUri: string, day: string): Promise<{ times: AvailableTime[]; fetchedAt: number } | null>;
-  /** True when this caller won the right to refresh the entry until `now + leaseMs`. */
-  tryLease(eventTypeUri: string, day: string, now: Date, leaseMs: number): Promise<boolean>;
-  write(eventTypeUri: string, day: string, times: AvailableTime[], now: Date, ttlMs: number): Promise<void>;
-  /** Drops a day so the next reader asks Calendly (Calendly told us that day changed). */
-  invalidate(eventTypeUri: string, day: string): Promise<void>;
+  /** The entry (null when absent or fetched before the day's last invalidation) and the fill lease's end. */
+  read(eventTypeUri: string, day: string): Promise<{ entry: CachedTimes | null; leaseUntil: number | null }>;
+  /** The lease's end when this caller won the right to refresh the entry until `now + leaseMs`, else null. */
+  tryLease(eventTypeUri: string, day: string, now: Date, leaseMs: number): Promise<number | null>;
+  /**
+   * Stores times whose Calendly request started at `fetchStartedAt` (ending any lease), unless the day was
+   * invalidated since then: false, and nothing is stored.
+   */
+  write(
+    eventTypeUri: string,
+    day: string,
+    times: AvailableTime[],
+    fetchStartedAt: Date,
+    ttlMs: number,
+  ): Promise<boolean>;
+  /** Ends a lease this caller holds (`leaseUntil` as tryLease returned it) so the next reader can fill at once. */
+  releaseLease(eventTypeUri: string, day: string, leaseUntil: number): Promise<void>;
+  /** Voids every event type's entry for a day fetched before `at` (Calendly told us that day changed). */
+  invalidate(day: string, at: Date): Promise<void>;
 }
 
 /** Everything persisted, as one bundle handed to use cases. */

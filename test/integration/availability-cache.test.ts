@@ -1,43 +1,87 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_ACCESS } from '../../infra/booking-stack.ts';
 import { type CalendlySandbox, startCalendlySandbox } from '../../infra/local/calendly-sandbox/server.ts';
+import type { FunctionName } from '../../infra/routes.ts';
 import { createCalendlyClient } from '../../shared/adapters/calendly/client.ts';
 import { createAvailabilityCache } from '../../shared/adapters/dynamodb/availability-cache.ts';
+import { createBookingRepository } from '../../shared/adapters/dynamodb/booking-repository.ts';
 import {
+  type AvailabilityOptions,
   type AvailabilityReader,
   createAvailabilityReader,
   type DayQuery,
+  DEFAULT_AVAILABILITY_OPTIONS,
 } from '../../shared/domain/availability.ts';
+import { handleInviteeEvent } from '../../shared/domain/calendly-events.ts';
 import { VendorUnavailableError } from '../../shared/domain/errors.ts';
-import type { Clock } from '../../shared/domain/ports.ts';
+import type { AvailabilityCachePort, CalendlyPort, Clock } from '../../shared/domain/ports.ts';
 import { createTestTable, type TestTable } from '../fixtures/dynamodb.ts';
+import { grantCheckedDocumentClient } from '../fixtures/table-grants.ts';
 
 const ZONE = 'America/New_York';
 // A Monday morning, so the next days are bookable weekdays.
 const START = new Date('2026-12-07T13:00:00Z');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('availability cache (DynamoDB Local + Calendly sandbox)', () => {
   let table: TestTable;
   let sandbox: CalendlySandbox;
   let nowMs = START.getTime();
   const clock: Clock = { now: () => new Date(nowMs) };
+  /** The table as each function's IAM role lets it see it. */
+  let asFunction: (name: FunctionName) => DynamoDBDocumentClient;
+  /** The cache as the calendly-webhook function writes it. */
+  let webhookCache: AvailabilityCachePort;
 
   beforeAll(async () => {
     table = await createTestTable('avail');
-    sandbox = await startCalendlySandbox({ timezone: ZONE, now: clock.now, latencyMs: 150 });
+    // Three weeks bookable, so every test gets weekdays of its own.
+    sandbox = await startCalendlySandbox({ timezone: ZONE, now: clock.now, latencyMs: 150, days: 21 });
+    asFunction = (name) => {
+      const access = FUNCTION_ACCESS[name].table;
+      if (!access) throw new Error(`${name} has no table access`);
+      return grantCheckedDocumentClient(table.endpoint, access);
+    };
+    webhookCache = createAvailabilityCache(asFunction('calendly-webhook'), table.tableName);
   });
 
   afterAll(async () => {
     await sandbox?.stop();
   });
 
+  function calendlyClient(): CalendlyPort {
+    return createCalendlyClient({ baseUrl: sandbox.url, token: sandbox.token });
+  }
+
   /** One Lambda container: its own memory cache and Calendly client, the shared table. */
-  function container(): AvailabilityReader {
-    return createAvailabilityReader({
-      calendly: createCalendlyClient({ baseUrl: sandbox.url, token: sandbox.token }),
-      cache: createAvailabilityCache(table.documentClient, table.tableName),
-      clock,
-    });
+  function container(
+    options: AvailabilityOptions = DEFAULT_AVAILABILITY_OPTIONS,
+    calendly: CalendlyPort = calendlyClient(),
+  ): AvailabilityReader {
+    return createAvailabilityReader(
+      { calendly, cache: createAvailabilityCache(asFunction('vapi-tools'), table.tableName), clock },
+      options,
+    );
+  }
+
+  /** Calendly as seen through `during`, which runs while the request is in flight (once). */
+  function calendlyWith(during: { before?: () => Promise<void>; after?: () => void }): CalendlyPort {
+    const real = calendlyClient();
+    let pending: typeof during | null = during;
+    return {
+      ...real,
+      async listAvailableTimes(...args) {
+        const hooks = pending;
+        pending = null;
+        await hooks?.before?.();
+        const times = await real.listAvailableTimes(...args);
+        hooks?.after?.();
+        return times;
+      },
+    };
   }
 
   function dayQuery(daysAhead: number): DayQuery {
@@ -90,5 +134,165 @@ describe('availability cache (DynamoDB Local + Calendly sandbox)', () => {
     nowMs += 61_000;
     sandbox.injectFault({ endpoint: 'available_times', status: 503, times: 2 });
     await expect(container().timesForDay(query)).rejects.toBeInstanceOf(VendorUnavailableError);
+  });
+
+  it('measures freshness from when the Calendly request started, not from when it answered', async () => {
+    sandbox.clearRequests();
+    const query = dayQuery(7);
+    // Calendly takes 2 s to answer: what it says may be 2 s old by then.
+    await container(
+      DEFAULT_AVAILABILITY_OPTIONS,
+      calendlyWith({
+        after: () => {
+          nowMs += 2_000;
+        },
+      }),
+    ).timesForDay(query);
+    nowMs += 58_500;
+    await container().timesForDay(query);
+    expect(sandbox.requestCount('available_times')).toBe(2);
+  });
+
+  it('gives an answer the day was invalidated during only to its own callers, and never stores it', async () => {
+    sandbox.clearRequests();
+    const query = dayQuery(8);
+    const raced = container(
+      DEFAULT_AVAILABILITY_OPTIONS,
+      calendlyWith({
+        before: async () => {
+          nowMs += 10;
+          await webhookCache.invalidate(query.day, clock.now());
+        },
+      }),
+    );
+    const answer = await raced.timesForDay(query);
+    expect(answer.length).toBeGreaterThan(0);
+    // The table did not keep it, and the lease is free for the next filler.
+    const shared = createAvailabilityCache(asFunction('vapi-tools'), table.tableName);
+    expect(await shared.read(query.eventTypeUri, query.day)).toEqual({ entry: null, leaseUntil: null });
+    nowMs += 10;
+    // Nor did its memory: it asks again, and that answer is stored for everyone.
+    await raced.timesForDay(query);
+    expect(sandbox.requestCount('available_times')).toBe(2);
+    await container().timesForDay(query);
+    expect(sandbox.requestCount('available_times')).toBe(2);
+  });
+
+  it('invalidates a changed day for every event type, since they share one host calendar', async () => {
+    sandbox.clearRequests();
+    const consultation = dayQuery(9);
+    const cleaning = { ...consultation, eventTypeUri: sandbox.eventTypes.cleaning.uri };
+    await Promise.all([container().timesForDay(consultation), container().timesForDay(cleaning)]);
+    expect(sandbox.requestCount('available_times')).toBe(2);
+    nowMs += 1_000;
+    await handleInviteeEvent(
+      {
+        store: { bookings: createBookingRepository(asFunction('calendly-webhook'), table.tableName) },
+        cache: webhookCache,
+      },
+      {
+        event: 'invitee.created',
+        bookingId: null,
+        inviteeUri: 'https://api.calendly.com/scheduled_events/EV/invitees/SOMEONE',
+        eventTypeUri: consultation.eventTypeUri,
+        start: new Date(Date.parse(consultation.startIso) + 15 * 3600_000).toISOString(),
+      },
+      clock.now(),
+    );
+    nowMs += 10;
+    await Promise.all([container().timesForDay(consultation), container().timesForDay(cleaning)]);
+    expect(sandbox.requestCount('available_times')).toBe(4);
+  });
+
+  it('serves memory for at most 5 seconds after an invalidation, then asks Calendly once for all callers', async () => {
+    sandbox.clearRequests();
+    const reader = container();
+    const query = dayQuery(10);
+    await reader.timesForDay(query);
+    nowMs += 1_000;
+    await webhookCache.invalidate(query.day, clock.now());
+    nowMs += 1_000;
+    await reader.timesForDay(query);
+    expect(sandbox.requestCount('available_times')).toBe(1);
+    nowMs += 3_500;
+    await Promise.all(Array.from({ length: 20 }, () => reader.timesForDay(query)));
+    expect(sandbox.requestCount('available_times')).toBe(2);
+  });
+
+  it('hands the lease of a filler that never answers to one waiting container', async () => {
+    sandbox.clearRequests();
+    const query = dayQuery(11);
+    const options = { ...DEFAULT_AVAILABILITY_OPTIONS, waitForFillMs: 500, pollMs: 20 };
+    // A container takes the lease, then dies.
+    const died = createAvailabilityCache(asFunction('vapi-tools'), table.tableName);
+    expect(await died.tryLease(query.eventTypeUri, query.day, clock.now(), 5_000)).not.toBeNull();
+    const answers = Promise.all(
+      [container(options), container(options), container(options)].map((reader) => reader.timesForDay(query)),
+    );
+    await sleep(100);
+    nowMs += 5_000;
+    const [first, ...rest] = await answers;
+    expect(first?.length).toBeGreaterThan(0);
+    for (const answer of rest) expect(answer).toEqual(first);
+    expect(sandbox.requestCount('available_times')).toBe(1);
+  });
+
+  it('asks Calendly without the lease only after waiting twice for a filler that never answers', async () => {
+    sandbox.clearRequests();
+    const query = dayQuery(14);
+    const options = { ...DEFAULT_AVAILABILITY_OPTIONS, waitForFillMs: 200, pollMs: 20 };
+    const stuck = createAvailabilityCache(asFunction('vapi-tools'), table.tableName);
+    expect(await stuck.tryLease(query.eventTypeUri, query.day, clock.now(), 600_000)).not.toBeNull();
+    const started = performance.now();
+    let askedAfterMs = 0;
+    const answer = await container(
+      options,
+      calendlyWith({
+        before: async () => {
+          askedAfterMs = performance.now() - started;
+        },
+      }),
+    ).timesForDay(query);
+    expect(answer.length).toBeGreaterThan(0);
+    expect(askedAfterMs).toBeGreaterThanOrEqual(2 * options.waitForFillMs);
+    expect(sandbox.requestCount('available_times')).toBe(1);
+  });
+});
+
+describe('availability cache invalidation (DynamoDB Local)', () => {
+  let cache: AvailabilityCachePort;
+  const eventTypeUri = 'https://api.calendly.com/event_types/ET-ANY';
+  const times = [{ start: '2026-12-30T15:00:00.000000Z', inviteesRemaining: 1 }];
+  const at = (ms: number) => new Date(Date.parse('2026-12-29T12:00:00Z') + ms);
+
+  beforeAll(async () => {
+    const table = await createTestTable('invalidate');
+    const access = FUNCTION_ACCESS['calendly-webhook'].table;
+    if (!access) throw new Error('calendly-webhook has no table access');
+    cache = createAvailabilityCache(table.documentClient, table.tableName);
+    // Invalidation runs in the calendly-webhook function: it must work within that role.
+    const webhookCache = createAvailabilityCache(
+      grantCheckedDocumentClient(table.endpoint, access),
+      table.tableName,
+    );
+    cache = { ...cache, invalidate: webhookCache.invalidate };
+  });
+
+  it('voids an entry fetched before the invalidation and keeps one fetched after it', async () => {
+    expect(await cache.write(eventTypeUri, '2026-12-30', times, at(0), 600_000)).toBe(true);
+    await cache.invalidate('2026-12-30', at(1_000));
+    expect((await cache.read(eventTypeUri, '2026-12-30')).entry).toBeNull();
+    expect(await cache.write(eventTypeUri, '2026-12-30', times, at(900), 600_000)).toBe(false);
+    expect(await cache.write(eventTypeUri, '2026-12-30', times, at(1_001), 600_000)).toBe(true);
+    expect((await cache.read(eventTypeUri, '2026-12-30')).entry).toEqual({
+      times,
+      fetchedAt: at(1_001).getTime(),
+    });
+  });
+
+  it('keeps the newest invalidation when an older webhook is delivered late', async () => {
+    await cache.invalidate('2026-12-31', at(2_000));
+    await cache.invalidate('2026-12-31', at(1_000));
+    expect(await cache.write(eventTypeUri, '2026-12-31', times, at(1_500), 600_000)).toBe(false);
   });
 });

@@ -8,11 +8,15 @@
  * | cell         | CELL#<UTC day>                       | <cell start, ISO ms> | which hold covers these 5 min  |
  * | hold         | HOLD#<holdId>                        | HOLD                 | who, which slot, lease         |
  * | booking      | BOOKING#<bookingId>                  | BOOKING              | worker state, Calendly refs    |
- * | availability | AVAIL#<eventTypeId>                  | <YYYY-MM-DD in zone> | shared 60 s cache + fill lease |
+ * | availability | AVAIL#<YYYY-MM-DD in zone>           | <eventTypeId>        | shared 60 s cache + fill lease |
+ * | availability | AVAIL#<YYYY-MM-DD in zone>           | #INVALIDATED         | when the day last changed      |
  * | rate budget  | RATE#<name>                          | <window>#<start>     | counters for Calendly limits   |
  * | idempotency  | idempotency#<function>               | <hash of toolCallId> | Powertools idempotency records |
  *
  * Slots are partitioned by event type and UTC day so "what is taken between A and B" is one Query per day.
+ * Availability is partitioned by business day, not event type: every event type is booked on one host
+ * calendar, so a change Calendly reports voids the whole day, which one item (`#INVALIDATED`) records and
+ * one Query reads together with an event type's entry.
  */
 
 /** The last path segment of a Calendly URI ("https://api.calendly.com/event_types/ABC" -> "ABC"). */
@@ -41,7 +45,15 @@ export const keys = {
   },
   hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
   booking: (bookingId: string) => ({ pk: `BOOKING#${bookingId}`, sk: 'BOOKING' }),
-  availability: (eventTypeUri: string, day: string) => ({ pk: `AVAIL#${uriId(eventTypeUri)}`, sk: day }),
+  availability: (eventTypeUri: string, day: string) => ({
+    pk: availabilityPartition(day),
+    sk: uriId(eventTypeUri),
+  }),
+  /** When the day's availability last changed in Calendly: entries fetched before then are void. */
+  availabilityInvalidation: (day: string) => ({
+    pk: availabilityPartition(day),
+    sk: AVAILABILITY_INVALIDATION_SK,
+  }),
   rate: (name: string, window: string, windowStart: number) => ({
     pk: `RATE#${name}`,
     sk: `${window}#${windowStart}`,
@@ -52,6 +64,14 @@ export const keys = {
 export function slotPartition(eventTypeUri: string, utcDay: string): string {
   return `SLOT#${uriId(eventTypeUri)}#${utcDay}`;
 }
+
+/** Partition holding one business day's cached availability, for every event type, and its invalidation. */
+export function availabilityPartition(day: string): string {
+  return `AVAIL#${day}`;
+}
+
+/** Sort key of a day's invalidation item; `#` cannot start a Calendly id, so it never meets an entry. */
+export const AVAILABILITY_INVALIDATION_SK = '#INVALIDATED';
 
 /** Partition holding one UTC day of calendar cells (all event types: one business calendar). */
 export function cellPartition(utcDay: string): string {
