@@ -1,8 +1,10 @@
 /**
  * POST /calendly/webhook. The Calendly-Webhook-Signature (t=, v1=) is verified over the raw body, with a
- * stale `t` rejected, before anything is read or written (401 otherwise). Invitee events drop the cached
- * availability of that day; a cancellation of one of our bookings frees its slot. Answers 200 quickly, and
- * 5xx only for failures worth Calendly's retry (it retries with back-off for a day).
+ * stale `t` rejected, before anything is read or written (401 otherwise). A cancellation of one of our
+ * bookings, by the invitee we booked, frees its slot; every invitee event invalidates the cached
+ * availability of its day. Answers 200 quickly, and 5xx only for failures worth Calendly's retry (it retries
+ * with back-off for a day). A signed body we cannot read is acknowledged with 200: Calendly would retry it
+ * for a day and then disable the subscription, and no retry can make it readable.
  */
 import { createAvailabilityCache } from '../../shared/adapters/dynamodb/availability-cache.ts';
 import { createBookingRepository } from '../../shared/adapters/dynamodb/booking-repository.ts';
@@ -12,7 +14,8 @@ import { handleInviteeEvent } from '../../shared/domain/calendly-events.ts';
 import { systemClock } from '../../shared/domain/ports.ts';
 import { calendlyAuthenticator } from '../../shared/http/authenticators.ts';
 import { httpHandler } from '../../shared/http/http-handler.ts';
-import { json } from '../../shared/http/responses.ts';
+import type { HttpFailure } from '../../shared/http/middlewares.ts';
+import { type HttpResponse, json } from '../../shared/http/responses.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import { CalendlyWebhookSchema } from './schema.ts';
 
@@ -24,6 +27,17 @@ const deps = {
   cache: createAvailabilityCache(documentClient, settings.TABLE_NAME),
 };
 
+/** Client errors of an authenticated request are bodies we cannot read: acknowledge them, see above. */
+function calendlyErrorResponse(failure: HttpFailure): HttpResponse | undefined {
+  const unreadable = failure.error.code === 'bad_request' || failure.error.code === 'unsupported_media_type';
+  if (!failure.authenticated || !unreadable) return undefined;
+  // The code and field names only: the body is the invitee's personal data.
+  logger.warn('calendly webhook not understood, acknowledged', { code: failure.error.code });
+  metrics.addMetric('WebhookNotUnderstood', 'Count', 1);
+  return json(200, { received: true });
+}
+
+/** Lambda entry for POST /calendly/webhook. */
 export const handler = httpHandler({
   authenticate: calendlyAuthenticator({
     signingKey: async () => (await config.get()).CALENDLY_WEBHOOK_SIGNING_KEY,
@@ -36,19 +50,27 @@ export const handler = httpHandler({
       {
         event: body.event,
         bookingId: body.payload.tracking?.utm_content ?? null,
+        inviteeUri: body.payload.uri ?? null,
         eventTypeUri: body.payload.scheduled_event?.event_type ?? null,
         start: body.payload.scheduled_event?.start_time ?? null,
       },
       systemClock.now(),
     );
-    if (outcome.canceledBookingId) {
+    const { cancellation } = outcome;
+    if (cancellation?.outcome === 'canceled') {
       metrics.addMetric('BookingCanceledInCalendly', 'Count', 1);
-      logger.info('booking canceled in calendly', { bookingId: outcome.canceledBookingId });
+      logger.info('booking canceled in calendly', { bookingId: cancellation.bookingId });
+    } else if (cancellation?.outcome === 'other_invitee') {
+      // Our booking id on someone else's invitee: a public-link booking reusing it, or a forged cancel.
+      metrics.addMetric('CancellationOfOtherInviteeIgnored', 'Count', 1);
+      logger.warn('cancellation of another invitee ignored', { bookingId: cancellation.bookingId });
     }
     logger.info('calendly webhook handled', {
       event: body.event,
+      cancellation: cancellation?.outcome,
       invalidatedDays: outcome.invalidatedDays.length,
     });
     return json(200, { received: true });
   },
+  onError: calendlyErrorResponse,
 });

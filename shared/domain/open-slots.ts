@@ -83,6 +83,9 @@ export function createOpenSlotFinder(deps: {
     const instant = Date.parse(isoInstant(slot.start));
     const times = await deps.availability.timesForDay(
       dayQuery(slot.eventTypeUri, localDayOf(instant, zone), zone),
+      {
+        recheck: true,
+      },
     );
     return times.some((time) => Date.parse(isoInstant(time.start)) === instant && time.inviteesRemaining > 0);
   }

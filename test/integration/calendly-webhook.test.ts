@@ -36,7 +36,7 @@ describe('POST /calendly/webhook', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  it('frees our slot when a booking we made is canceled in Calendly', async () => {
+  it('subscribes our webhook in the sandbox', async () => {
     const subscription = await calendly('POST', '/webhook_subscriptions', {
       url: `${stack.apiUrl}/calendly/webhook`,
       events: ['invitee.created', 'invitee.canceled'],
@@ -46,7 +46,30 @@ describe('POST /calendly/webhook', () => {
       signing_key: SIGNING_KEY,
     });
     expect(subscription.status).toBe(201);
+  });
 
+  it('never holds or reads back a time that was booked elsewhere after it was offered', async () => {
+    const caller = newCall('+14155550182');
+    const slots = (await tool(caller, 'check_availability', { date: upcomingWeekday(ZONE, 4) })).slots as {
+      id: string;
+      start: string;
+    }[];
+    const [taken] = slots;
+    if (!taken) throw new Error('no slot offered');
+    // Someone books that time on Calendly's own page; Calendly tells us through the webhook.
+    sandbox().bookElsewhere(sandbox().eventTypes.cleaning.uri, taken.start);
+    await sandbox().settleWebhooks();
+
+    const hold = await tool(caller, 'hold_slot', {
+      slot_id: taken.id,
+      name: 'Ada',
+      email: 'ada@example.com',
+    });
+    expect(hold).toMatchObject({ ok: false, error: 'slot_taken' });
+    expect((hold.slots as { start: string }[]).map((slot) => slot.start)).not.toContain(taken.start);
+  });
+
+  it('frees our slot when a booking we made is canceled in Calendly', async () => {
     const caller = newCall('+14155550181');
     const date = upcomingWeekday(ZONE, 3);
     const slots = (await tool(caller, 'check_availability', { date })).slots as {
@@ -118,6 +141,68 @@ describe('POST /calendly/webhook', () => {
     expect(response.status).toBe(401);
     expect(await itemCount(stack)).toBe(before);
   });
+
+  /** POSTs `body` to the webhook, signed with our key. */
+  async function signedPost(body: string, contentType = 'application/json') {
+    return await fetch(`${stack.apiUrl}/calendly/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': contentType,
+        'calendly-webhook-signature': calendlySignatureHeader(SIGNING_KEY, body),
+      },
+      body,
+    });
+  }
+
+  it('keeps our booking when a cancellation of another invitee carries our booking id', async () => {
+    const caller = newCall('+14155550182');
+    const date = upcomingWeekday(ZONE, 4);
+    const slots = (await tool(caller, 'check_availability', { date })).slots as {
+      id: string;
+      start: string;
+    }[];
+    const hold = await tool(caller, 'hold_slot', {
+      slot_id: slots[0]?.id,
+      name: 'Ada',
+      email: 'ada@example.com',
+    });
+    const confirmed = await tool(caller, 'confirm_booking', { hold_id: hold.hold_id });
+    expect(confirmed).toMatchObject({ ok: true, status: 'confirmed' });
+    const bookingId = String(confirmed.booking_id);
+    const store = createDynamoStore({ tableName: stack.tableName, documentClient: db() });
+    const booking = await store.bookings.get(bookingId);
+    expect(booking?.calendly?.inviteeUri).toBeTruthy();
+
+    // Someone booked through the public link with utm_content=<our id>, then canceled that.
+    const response = await signedPost(
+      JSON.stringify({
+        event: 'invitee.canceled',
+        payload: {
+          uri: `${booking?.calendly?.eventUri}/invitees/SOMEONE-ELSE`,
+          tracking: { utm_content: bookingId },
+          scheduled_event: { event_type: booking?.slot.eventTypeUri, start_time: booking?.slot.start },
+        },
+      }),
+    );
+    expect(response.status).toBe(200);
+    expect((await store.bookings.get(bookingId))?.status).toBe('booked');
+    const next = (await tool(newCall(), 'check_availability', { date })).slots as { start: string }[];
+    expect(next.map((offer) => offer.start)).not.toContain(slots[0]?.start);
+  });
+
+  it.each([
+    ['JSON that is not a Calendly event', '{"event":42,"payload":"x"}', 'application/json'],
+    ['a body that is not JSON', '{"event":', 'application/json'],
+    ['a body that is not declared JSON', 'event=invitee.canceled', 'application/x-www-form-urlencoded'],
+  ])(
+    'acknowledges a signed request carrying %s with 200 and changes nothing',
+    async (_label, body, contentType) => {
+      const before = await itemCount(stack);
+      const response = await signedPost(body, contentType);
+      expect(response.status).toBe(200);
+      expect(await itemCount(stack)).toBe(before);
+    },
+  );
 
   it('acknowledges an event it does not act on', async () => {
     const body = JSON.stringify({ event: 'routing_form_submission.created', payload: {} });

@@ -260,9 +260,10 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
       }
     },
 
-    async markCanceled(bookingId, now) {
+    async markCanceled(bookingId, inviteeUri, now) {
       const booking = await get(bookingId);
-      if (booking?.status !== 'booked') return false;
+      if (booking?.status !== 'booked') return 'not_booked';
+      if (booking.calendly?.inviteeUri !== inviteeUri) return 'other_invitee';
       try {
         await db.send(
           new TransactWriteCommand({
@@ -272,11 +273,12 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
                   TableName: tableName,
                   Key: keys.booking(bookingId),
                   UpdateExpression: 'SET #status = :canceled, updatedAt = :now',
-                  ConditionExpression: '#status = :booked',
+                  ConditionExpression: '#status = :booked AND calendly.inviteeUri = :inviteeUri',
                   ExpressionAttributeNames: { '#status': 'status' },
                   ExpressionAttributeValues: {
                     ':canceled': 'canceled',
                     ':booked': 'booked',
+                    ':inviteeUri': inviteeUri,
                     ':now': now.getTime(),
                   },
                 },
@@ -299,11 +301,11 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
             ],
           }),
         );
-        return true;
+        return 'canceled';
       } catch (error) {
         const reasons = cancellationReasons(error);
         // A condition failed: already canceled, or the slot moved on. A conflict is thrown, so the webhook is retried.
-        if (reasons && !isTransactionConflict(reasons)) return false;
+        if (reasons && !isTransactionConflict(reasons)) return 'not_booked';
         throw error;
       }
     },
