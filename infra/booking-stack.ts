@@ -12,7 +12,7 @@ import { AppFunction } from './constructs/app-function.ts';
 import { BookingQueue } from './constructs/booking-queue.ts';
 import { AppSecret } from './constructs/secrets.ts';
 import { SweeperSchedule } from './constructs/sweeper-schedule.ts';
-import { BookingTable, type ItemAction, type TableAccess } from './constructs/table.ts';
+import { BookingTable, type TableAccess } from './constructs/table.ts';
 import { FUNCTIONS, type FunctionName, ROUTES } from './routes.ts';
 import type { AppSettings, StageConfig } from './stages.ts';
 
@@ -27,36 +27,52 @@ export interface FunctionAccess {
   readonly settings?: boolean;
 }
 
-const ITEM_READ_WRITE: readonly ItemAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'];
-
+/**
+ * Each function gets exactly the DynamoDB actions its code sends (checked per code path, and asserted in
+ * test/infra/permissions.test.ts). Transaction items need the action of their kind: Put, Update,
+ * ConditionCheck.
+ */
 export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   health: {},
   'twilio-voice': {
-    table: { items: ITEM_READ_WRITE, query: ['table'] },
+    // Recording a call and ending it (Update), reading its holds (Get), releasing them (a transaction of
+    // Updates).
+    table: { items: ['GetItem', 'UpdateItem'] },
     secret: true,
     settings: true,
   },
   'vapi-tools': {
-    // DeleteItem: Powertools idempotency deletes its record when a tool call fails, so a retry can run.
-    table: { items: [...ITEM_READ_WRITE, 'DeleteItem'], query: ['table'] },
+    // Hold and confirm transactions Put the hold and booking items; offers, the slot lock and the cache
+    // lease are Updates; a cache fill is a ConditionCheck on the day's invalidation plus a Put; Powertools
+    // idempotency Puts, Gets, Updates and Deletes its records (a failed tool call's record is deleted so a
+    // retry can run). Query: occupied calendar cells and a day's cached availability.
+    table: {
+      items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+      query: ['table'],
+    },
     sendBookings: true,
     secret: true,
     settings: true,
   },
   'calendly-webhook': {
-    table: { items: ITEM_READ_WRITE, query: ['table'] },
+    // Reading the booking (Get), canceling it with its slot and cells (a transaction of Updates), and
+    // invalidating cached days (Update).
+    table: { items: ['GetItem', 'UpdateItem'] },
     secret: true,
     settings: true,
   },
   'booking-worker': {
-    table: { items: [...ITEM_READ_WRITE, 'DeleteItem'], query: ['table'] },
+    // Claiming re-checks the slot (ConditionCheck) while updating the booking; finishing, the rate budget
+    // and the SMS claim are Updates.
+    table: { items: ['GetItem', 'UpdateItem', 'ConditionCheckItem'] },
     // Re-enqueues (with a delay) bookings over the Calendly budget instead of dropping them.
     sendBookings: true,
     secret: true,
     settings: true,
   },
   'booking-sweeper': {
-    table: { items: ['UpdateItem'], query: ['pendingIndex'] },
+    // Lists due bookings from the pending index and only sends their ids to the queue.
+    table: { query: ['pendingIndex'] },
     sendBookings: true,
     settings: true,
   },

@@ -64,28 +64,30 @@ const BASELINE = {
   '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
 };
 const SECRET_READ = { secret: ['secretsmanager:GetSecretValue'] };
-const ITEMS = ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const dynamo = (...actions: string[]) => actions.map((action) => `dynamodb:${action}`).sort();
 
 describe('function roles', () => {
   it.each([
     ['health', { ...BASELINE }],
-    ['twilio-voice', { ...BASELINE, ...SECRET_READ, table: [...ITEMS, 'dynamodb:Query'].sort() }],
+    // Records and ends calls, reads and releases holds: no Put, Delete, ConditionCheck or Query.
+    ['twilio-voice', { ...BASELINE, ...SECRET_READ, table: dynamo('GetItem', 'UpdateItem') }],
     [
       'vapi-tools',
       {
         ...BASELINE,
         ...SECRET_READ,
-        table: [...ITEMS, 'dynamodb:DeleteItem', 'dynamodb:Query'].sort(),
+        table: dynamo('ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
         queue: ['sqs:SendMessage'],
       },
     ],
-    ['calendly-webhook', { ...BASELINE, ...SECRET_READ, table: [...ITEMS, 'dynamodb:Query'].sort() }],
+    // Cancels bookings and invalidates cached days with Updates: no Put, Delete, ConditionCheck or Query.
+    ['calendly-webhook', { ...BASELINE, ...SECRET_READ, table: dynamo('GetItem', 'UpdateItem') }],
     [
       'booking-worker',
       {
         ...BASELINE,
         ...SECRET_READ,
-        table: [...ITEMS, 'dynamodb:DeleteItem', 'dynamodb:Query'].sort(),
+        table: dynamo('ConditionCheckItem', 'GetItem', 'UpdateItem'),
         // SendMessage to re-enqueue; the rest is what the SQS event source mapping needs to consume.
         queue: [
           'sqs:ChangeMessageVisibility',
@@ -101,7 +103,7 @@ describe('function roles', () => {
       'booking-sweeper',
       {
         ...BASELINE,
-        table: ['dynamodb:UpdateItem'],
+        // Reads the pending index and nothing else of the table.
         'table/index/pending': ['dynamodb:Query'],
         queue: ['sqs:SendMessage'],
       },
