@@ -111,7 +111,10 @@ describe('slot lock on DynamoDB Local', () => {
       holdRequest('CA-fix', slot, plus(1000), { name: 'John Smith', email: 'john@example.com' }),
     );
     expect(corrected).toMatchObject({ holdId: first.holdId, name: 'John Smith', email: 'john@example.com' });
-    expect(await store.slots.getHold(first.holdId)).toMatchObject({ name: 'John Smith', email: 'john@example.com' });
+    expect(await store.slots.getHold(first.holdId)).toMatchObject({
+      name: 'John Smith',
+      email: 'john@example.com',
+    });
   });
 
   it('allows at most two live holds per call and stops counting expired ones', async () => {

@@ -344,7 +344,11 @@ describe('POST /vapi/tools and /vapi/events', () => {
       const again = (await offeredSlots(other, 2)).find((offer) => offer.start === slot?.start);
       expect(again).toBeDefined();
       expect(await tool(caller, 'confirm_booking', { hold_id: hold.hold_id })).toMatchObject({ ok: false });
-      const late = await tool(caller, 'hold_slot', { slot_id: slot?.id, name: 'Ada', email: 'ada@example.com' });
+      const late = await tool(caller, 'hold_slot', {
+        slot_id: slot?.id,
+        name: 'Ada',
+        email: 'ada@example.com',
+      });
       expect(late).toMatchObject({ ok: false, error: 'invalid_arguments' });
     });
   });
