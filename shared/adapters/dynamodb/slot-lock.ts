@@ -21,7 +21,13 @@ import type { ConfirmOutcome, HoldOutcome, HoldRequest, SlotLock } from '../../d
 import { claimCells, isCellFree, moveCells, occupiedCells } from './cells.ts';
 import { CallItemSchema, type SlotItem, SlotItemSchema, toHold, withoutNulls } from './items.ts';
 import { keys, PENDING_PARTITION, ttlSeconds } from './keys.ts';
-import { backoff, cancellationReasons, conditionFailedItem, isTransactionConflict } from './transactions.ts';
+import {
+  backoff,
+  cancellationReasons,
+  conditionFailedItem,
+  isTransactionConflict,
+  retryConflicts,
+} from './transactions.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const MAX_ATTEMPTS = 6;
@@ -233,12 +239,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
   }
 
   async function release(held: Hold, now: Date): Promise<boolean> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const outcome = await tryRelease(held, now);
-      if (outcome !== 'conflict') return outcome;
-      await backoff(attempt);
-    }
-    throw new Error('release kept losing transaction races');
+    return await retryConflicts(() => tryRelease(held, now), 'release');
   }
 
   async function tryRelease(held: Hold, now: Date): Promise<boolean | 'conflict'> {
@@ -298,12 +299,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
   }
 
   async function confirm(held: Hold, booking: Booking, now: Date): Promise<ConfirmOutcome> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const outcome = await tryConfirm(held, booking, now);
-      if (outcome !== 'conflict') return outcome;
-      await backoff(attempt);
-    }
-    throw new Error('confirm kept losing transaction races');
+    return await retryConflicts(() => tryConfirm(held, booking, now), 'confirm');
   }
 
   async function tryConfirm(held: Hold, booking: Booking, now: Date): Promise<ConfirmOutcome | 'conflict'> {

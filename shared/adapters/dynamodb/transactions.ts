@@ -40,3 +40,17 @@ export async function backoff(attempt: number): Promise<void> {
   const ms = Math.min(200, 10 * 2 ** attempt) * (0.5 + Math.random());
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Runs `attempt` until it returns something other than 'conflict' (a lost transaction race), a few times. */
+export async function retryConflicts<T>(
+  attempt: () => Promise<T | 'conflict'>,
+  what: string,
+  tries = 6,
+): Promise<T> {
+  for (let round = 0; round < tries; round++) {
+    const outcome = await attempt();
+    if (outcome !== 'conflict') return outcome;
+    await backoff(round);
+  }
+  throw new Error(`${what} kept losing transaction races`);
+}
