@@ -7,16 +7,16 @@
  * Invalidation is an UpdateItem (never a delete), and a fill is stored only in a transaction that checks the
  * invalidation is older than the fill's request: an answer that raced a change is never served as fresh.
  */
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AvailabilityCachePort } from '../../domain/ports.ts';
 import * as z from '../../zod.ts';
 import { AVAILABILITY_INVALIDATION_SK, availabilityPartition, keys, ttlSeconds } from './keys.ts';
-import { backoff, cancellationReasons, conditionFailedItem, isTransactionConflict } from './transactions.ts';
+import {
+  backoff,
+  cancellationReasons,
+  isTransactionConflict,
+  updateUnlessConditionFails,
+} from './transactions.ts';
 
 const EntryItemSchema = z.object({
   sk: z.string(),
@@ -71,43 +71,30 @@ export function createAvailabilityCache(
 
     async tryLease(eventTypeUri, day, now, leaseMs) {
       const leaseUntil = now.getTime() + leaseMs;
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.availability(eventTypeUri, day),
-            UpdateExpression: 'SET leaseUntil = :until, #ttl = if_not_exists(#ttl, :ttl)',
-            ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil <= :now',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: {
-              ':until': leaseUntil,
-              ':now': now.getTime(),
-              ':ttl': ttlSeconds(now.getTime() + LEASE_ITEM_RETENTION_MS),
-            },
-          }),
-        );
-        return leaseUntil;
-      } catch (error) {
-        if (conditionFailedItem(error)) return null;
-        throw error;
-      }
+      const taken = await updateUnlessConditionFails(db, {
+        TableName: tableName,
+        Key: keys.availability(eventTypeUri, day),
+        UpdateExpression: 'SET leaseUntil = :until, #ttl = if_not_exists(#ttl, :ttl)',
+        ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil <= :now',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':until': leaseUntil,
+          ':now': now.getTime(),
+          ':ttl': ttlSeconds(now.getTime() + LEASE_ITEM_RETENTION_MS),
+        },
+      });
+      return taken ? leaseUntil : null;
     },
 
     async releaseLease(eventTypeUri, day, leaseUntil) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.availability(eventTypeUri, day),
-            UpdateExpression: 'REMOVE leaseUntil',
-            // Only our own lease: after it ran out, someone else may hold a new one.
-            ConditionExpression: 'leaseUntil = :until',
-            ExpressionAttributeValues: { ':until': leaseUntil },
-          }),
-        );
-      } catch (error) {
-        if (!conditionFailedItem(error)) throw error;
-      }
+      await updateUnlessConditionFails(db, {
+        TableName: tableName,
+        Key: keys.availability(eventTypeUri, day),
+        UpdateExpression: 'REMOVE leaseUntil',
+        // Only our own lease: after it ran out, someone else may hold a new one.
+        ConditionExpression: 'leaseUntil = :until',
+        ExpressionAttributeValues: { ':until': leaseUntil },
+      });
     },
 
     async write(eventTypeUri, day, times, fetchStartedAt, ttlMs) {
@@ -154,24 +141,18 @@ export function createAvailabilityCache(
     },
 
     async invalidate(day, at) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.availabilityInvalidation(day),
-            UpdateExpression: 'SET invalidatedAt = :at, #ttl = :ttl',
-            // Never moves back: a delayed retry of an older webhook must not revive entries a newer one voided.
-            ConditionExpression: 'attribute_not_exists(invalidatedAt) OR invalidatedAt < :at',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: {
-              ':at': at.getTime(),
-              ':ttl': ttlSeconds(at.getTime() + INVALIDATION_RETENTION_MS),
-            },
-          }),
-        );
-      } catch (error) {
-        if (!conditionFailedItem(error)) throw error;
-      }
+      await updateUnlessConditionFails(db, {
+        TableName: tableName,
+        Key: keys.availabilityInvalidation(day),
+        UpdateExpression: 'SET invalidatedAt = :at, #ttl = :ttl',
+        // Never moves back: a delayed retry of an older webhook must not revive entries a newer one voided.
+        ConditionExpression: 'attribute_not_exists(invalidatedAt) OR invalidatedAt < :at',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':at': at.getTime(),
+          ':ttl': ttlSeconds(at.getTime() + INVALIDATION_RETENTION_MS),
+        },
+      });
     },
   };
 }

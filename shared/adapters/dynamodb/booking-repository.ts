@@ -18,7 +18,12 @@ import { BookingItemSchema, toBooking } from './items.ts';
 import { keys, PENDING_PARTITION, ttlSeconds } from './keys.ts';
 import { pendingSortKey } from './slot-lock.ts';
 import { TABLE_SCHEMA } from './table-schema.ts';
-import { backoff, cancellationReasons, conditionFailedItem, isTransactionConflict } from './transactions.ts';
+import {
+  backoff,
+  cancellationReasons,
+  isTransactionConflict,
+  updateUnlessConditionFails,
+} from './transactions.ts';
 
 const MAX_ATTEMPTS = 5;
 /** Finished bookings stay a year after the appointment, then TTL removes them. */
@@ -159,11 +164,7 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
   /** Frees the cells this booking's hold still owns, one by one; cells someone else owns now are left alone. */
   async function releaseOwnCells(booking: Booking): Promise<void> {
     for (const item of moveCells(tableName, booking.slot, booking.holdId, 'released')) {
-      try {
-        await db.send(new UpdateCommand(item.Update));
-      } catch (error) {
-        if (!conditionFailedItem(error)) throw error;
-      }
+      await updateUnlessConditionFails(db, item.Update);
     }
   }
 
@@ -195,11 +196,7 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
         if (stored) return stored;
       }
       if (reasons[0]?.code !== 'ConditionalCheckFailed') throw error;
-      try {
-        await db.send(new UpdateCommand(bookingUpdate));
-      } catch (inner) {
-        if (!conditionFailedItem(inner)) throw inner;
-      }
+      await updateUnlessConditionFails(db, bookingUpdate);
       if (freesCells) await releaseOwnCells(booking);
     }
     const stored = await get(booking.bookingId);
@@ -234,30 +231,24 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     },
 
     async unclaim(booking, { mayExist, retryAt }, now) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.booking(booking.bookingId),
-            UpdateExpression:
-              'SET #status = :queued, mayExist = :mayExist, updatedAt = :now, dueAt = :dueAt, pendingSk = :pendingSk ' +
-              'REMOVE postingStartedAt',
-            ConditionExpression: '#status = :posting AND attempts = :attempts',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':queued': 'queued',
-              ':posting': 'posting',
-              ':mayExist': mayExist,
-              ':now': now.getTime(),
-              ':attempts': booking.attempts,
-              ':dueAt': retryAt.getTime(),
-              ':pendingSk': pendingSortKey(retryAt.getTime(), booking.bookingId),
-            },
-          }),
-        );
-      } catch (error) {
-        if (!conditionFailedItem(error)) throw error;
-      }
+      await updateUnlessConditionFails(db, {
+        TableName: tableName,
+        Key: keys.booking(booking.bookingId),
+        UpdateExpression:
+          'SET #status = :queued, mayExist = :mayExist, updatedAt = :now, dueAt = :dueAt, pendingSk = :pendingSk ' +
+          'REMOVE postingStartedAt',
+        ConditionExpression: '#status = :posting AND attempts = :attempts',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':queued': 'queued',
+          ':posting': 'posting',
+          ':mayExist': mayExist,
+          ':now': now.getTime(),
+          ':attempts': booking.attempts,
+          ':dueAt': retryAt.getTime(),
+          ':pendingSk': pendingSortKey(retryAt.getTime(), booking.bookingId),
+        },
+      });
     },
 
     async markCanceled(bookingId, inviteeUri, now) {
@@ -311,21 +302,14 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     },
 
     async claimSms(bookingId, now) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.booking(bookingId),
-            UpdateExpression: 'SET smsSentAt = :now',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(smsSentAt)',
-            ExpressionAttributeValues: { ':now': now.getTime() },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (conditionFailedItem(error)) return false;
-        throw error;
-      }
+      const claimed = await updateUnlessConditionFails(db, {
+        TableName: tableName,
+        Key: keys.booking(bookingId),
+        UpdateExpression: 'SET smsSentAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(smsSentAt)',
+        ExpressionAttributeValues: { ':now': now.getTime() },
+      });
+      return claimed !== null;
     },
 
     async releaseSmsClaim(bookingId) {

@@ -4,7 +4,7 @@ import type { Offer, SlotRef } from '../../domain/model.ts';
 import type { CallRepository } from '../../domain/ports.ts';
 import { type CallItem, CallItemSchema, toCallRecord } from './items.ts';
 import { canonicalInstant, keys, ttlSeconds } from './keys.ts';
-import { conditionFailedItem } from './transactions.ts';
+import { updateUnlessConditionFails } from './transactions.ts';
 
 /** Call items outlive the call by a week for support questions, then TTL removes them. */
 const CALL_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -50,54 +50,41 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
       for (let attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++) {
         const item = await readItem(callId);
         const plan = planOffers(item, slots, now.getTime(), validForMs);
-        try {
-          await db.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: keys.call(callId),
-              UpdateExpression:
-                'SET callId = :callId, offers = :offers, offerSeq = :next, startedAt = if_not_exists(startedAt, :now), ' +
-                '#ttl = if_not_exists(#ttl, :ttl)',
-              ConditionExpression: item
-                ? 'offerSeq = :seq OR attribute_not_exists(offerSeq)'
-                : 'attribute_not_exists(pk)',
-              ExpressionAttributeNames: { '#ttl': 'ttl' },
-              ExpressionAttributeValues: {
-                ':callId': callId,
-                ':offers': plan.offers,
-                ':next': plan.nextSeq,
-                ':now': now.getTime(),
-                ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
-                ...(item ? { ':seq': item.offerSeq } : {}),
-              },
-            }),
-          );
-          return plan.issued;
-        } catch (error) {
-          if (!conditionFailedItem(error)) throw error;
-        }
+        const written = await updateUnlessConditionFails(db, {
+          TableName: tableName,
+          Key: keys.call(callId),
+          UpdateExpression:
+            'SET callId = :callId, offers = :offers, offerSeq = :next, startedAt = if_not_exists(startedAt, :now), ' +
+            '#ttl = if_not_exists(#ttl, :ttl)',
+          ConditionExpression: item
+            ? 'offerSeq = :seq OR attribute_not_exists(offerSeq)'
+            : 'attribute_not_exists(pk)',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':callId': callId,
+            ':offers': plan.offers,
+            ':next': plan.nextSeq,
+            ':now': now.getTime(),
+            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+            ...(item ? { ':seq': item.offerSeq } : {}),
+          },
+        });
+        if (written) return plan.issued;
       }
       throw new Error('could not issue offers: the call item kept changing');
     },
 
     async markEnded(callId, now) {
-      try {
-        const { Attributes } = await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.call(callId),
-            UpdateExpression: 'SET #status = :ended, endedAt = if_not_exists(endedAt, :now)',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':ended': 'ended', ':now': now.getTime() },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return toCallRecord(CallItemSchema.parse(Attributes));
-      } catch (error) {
-        if (conditionFailedItem(error)) return null;
-        throw error;
-      }
+      const ended = await updateUnlessConditionFails(db, {
+        TableName: tableName,
+        Key: keys.call(callId),
+        UpdateExpression: 'SET #status = :ended, endedAt = if_not_exists(endedAt, :now)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':ended': 'ended', ':now': now.getTime() },
+        ReturnValues: 'ALL_NEW',
+      });
+      return ended ? toCallRecord(CallItemSchema.parse(ended.Attributes)) : null;
     },
   };
 }

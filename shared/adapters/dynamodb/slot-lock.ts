@@ -10,12 +10,7 @@
  *           (-> booking), hold (held -> confirmed), call (drop the live hold), booking item (new, queued).
  * release = one transaction: slot and cells (held by this hold -> released), hold (-> released), call.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Booking, Hold } from '../../domain/model.ts';
 import type { ConfirmOutcome, HoldOutcome, HoldRequest, SlotLock } from '../../domain/ports.ts';
 import { claimCells, isCellFree, moveCells, occupiedCells } from './cells.ts';
@@ -24,9 +19,9 @@ import { keys, PENDING_PARTITION, ttlSeconds } from './keys.ts';
 import {
   backoff,
   cancellationReasons,
-  conditionFailedItem,
   isTransactionConflict,
   retryConflicts,
+  updateUnlessConditionFails,
 } from './transactions.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -66,27 +61,20 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
   /** A repeated hold_slot may carry a corrected name or email ("no, it's john@..."): the hold takes the new one. */
   async function correctDetails(existing: Hold, request: HoldRequest): Promise<Hold> {
     if (existing.name === request.name && existing.email === request.email) return existing;
-    try {
-      await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.hold(existing.holdId),
-          UpdateExpression: 'SET #name = :name, email = :email',
-          ConditionExpression: '#status = :held AND callId = :callId',
-          ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':name': request.name,
-            ':email': request.email,
-            ':held': 'held',
-            ':callId': request.call.callId,
-          },
-        }),
-      );
-      return { ...existing, name: request.name, email: request.email };
-    } catch (error) {
-      if (conditionFailedItem(error)) return existing;
-      throw error;
-    }
+    const updated = await updateUnlessConditionFails(db, {
+      TableName: tableName,
+      Key: keys.hold(existing.holdId),
+      UpdateExpression: 'SET #name = :name, email = :email',
+      ConditionExpression: '#status = :held AND callId = :callId',
+      ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':name': request.name,
+        ':email': request.email,
+        ':held': 'held',
+        ':callId': request.call.callId,
+      },
+    });
+    return updated ? { ...existing, name: request.name, email: request.email } : existing;
   }
 
   async function hold(request: HoldRequest): Promise<HoldOutcome> {

@@ -5,6 +5,12 @@
  * tell "already ours" from "someone else's" without a second read.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  UpdateCommand,
+  type UpdateCommandInput,
+  type UpdateCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 export interface CancellationReason {
@@ -19,12 +25,6 @@ export function cancellationReasons(error: unknown): CancellationReason[] | null
     code: reason.Code ?? 'None',
     item: reason.Item ? unmarshall(reason.Item) : undefined,
   }));
-}
-
-/** The old item of a failed single-item condition, or null when the error is something else. */
-export function conditionFailedItem(error: unknown): { item: Record<string, unknown> | undefined } | null {
-  if (!(error instanceof ConditionalCheckFailedException)) return null;
-  return { item: error.Item ? unmarshall(error.Item) : undefined };
 }
 
 /** True when a transaction lost a race with another transaction and may simply be retried. */
@@ -53,4 +53,17 @@ export async function retryConflicts<T>(
     await backoff(round);
   }
   throw new Error(`${what} kept losing transaction races`);
+}
+
+/** Sends one UpdateItem; resolves to its output, or null when its condition failed (other errors throw). */
+export async function updateUnlessConditionFails(
+  db: DynamoDBDocumentClient,
+  input: UpdateCommandInput,
+): Promise<UpdateCommandOutput | null> {
+  try {
+    return await db.send(new UpdateCommand(input));
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return null;
+    throw error;
+  }
 }
