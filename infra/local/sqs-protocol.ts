@@ -336,6 +336,24 @@ interface BatchFailure {
   Message: string;
 }
 
+/** Applies `apply` to each batch entry; an entry that throws is reported failed, the others succeed. */
+function perEntry<T extends { Id: string }>(
+  entries: readonly T[],
+  apply: (entry: T) => void,
+): { Successful: { Id: string }[]; Failed: BatchFailure[] } {
+  const Successful: { Id: string }[] = [];
+  const Failed: BatchFailure[] = [];
+  for (const entry of entries) {
+    try {
+      apply(entry);
+      Successful.push({ Id: entry.Id });
+    } catch (error) {
+      Failed.push(batchFailure(entry.Id, error));
+    }
+  }
+  return { Successful, Failed };
+}
+
 function batchFailure(id: string, error: unknown): BatchFailure {
   if (error instanceof SqsError)
     return { Id: id, SenderFault: true, Code: error.queryCode, Message: error.message };
@@ -433,17 +451,9 @@ function dispatch(backend: SqsBackend, queueUrl: string, operation: string, body
       requireQueue(input.QueueUrl);
       const entries = input.Entries;
       checkBatchIds(entries);
-      const Successful: { Id: string }[] = [];
-      const Failed: BatchFailure[] = [];
-      for (const entry of entries) {
-        try {
-          backend.changeVisibility(entry.ReceiptHandle, visibilitySeconds(entry.VisibilityTimeout));
-          Successful.push({ Id: entry.Id });
-        } catch (error) {
-          Failed.push(batchFailure(entry.Id, error));
-        }
-      }
-      return { Successful, Failed };
+      return perEntry(entries, (entry) =>
+        backend.changeVisibility(entry.ReceiptHandle, visibilitySeconds(entry.VisibilityTimeout)),
+      );
     }
     case 'DeleteMessage': {
       const input = parseInput(DeleteMessageInput, body);
@@ -457,17 +467,7 @@ function dispatch(backend: SqsBackend, queueUrl: string, operation: string, body
       requireQueue(input.QueueUrl);
       const entries = input.Entries;
       checkBatchIds(entries);
-      const Successful: { Id: string }[] = [];
-      const Failed: BatchFailure[] = [];
-      for (const entry of entries) {
-        try {
-          backend.deleteMessage(entry.ReceiptHandle);
-          Successful.push({ Id: entry.Id });
-        } catch (error) {
-          Failed.push(batchFailure(entry.Id, error));
-        }
-      }
-      return { Successful, Failed };
+      return perEntry(entries, (entry) => backend.deleteMessage(entry.ReceiptHandle));
     }
     case 'GetQueueAttributes': {
       const input = parseInput(GetQueueAttributesInput, body);
