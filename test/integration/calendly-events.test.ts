@@ -6,35 +6,14 @@ import { createDynamoStore, type DynamoStore } from '../../shared/adapters/dynam
 import { bookingFromHold } from '../../shared/domain/bookings.ts';
 import { handleInviteeEvent, type InviteeEvent } from '../../shared/domain/calendly-events.ts';
 import { newHoldId } from '../../shared/domain/ids.ts';
-import type { Booking, SlotRef } from '../../shared/domain/model.ts';
-import type { AvailabilityCachePort, HoldRequest } from '../../shared/domain/ports.ts';
+import type { Booking } from '../../shared/domain/model.ts';
+import type { AvailabilityCachePort } from '../../shared/domain/ports.ts';
 import { createTestTable, type TestTable } from '../fixtures/dynamodb.ts';
+import { freshSlot, holdRequest } from '../fixtures/holds.ts';
 import { grantCheckedDocumentClient } from '../fixtures/table-grants.ts';
 
-const EVENT_TYPE = 'https://api.calendly.com/event_types/ET-CONSULT';
 const T0 = new Date('2026-12-01T15:00:00.000Z');
 const plus = (ms: number) => new Date(T0.getTime() + ms);
-let slotCounter = 0;
-
-function freshSlot(): SlotRef {
-  slotCounter += 1;
-  const start = new Date(Date.parse('2026-12-03T14:00:00Z') + slotCounter * 60 * 60_000).toISOString();
-  return { eventTypeUri: EVENT_TYPE, start, durationMinutes: 30 };
-}
-
-function holdRequest(callId: string, slot: SlotRef, now: Date): HoldRequest {
-  return {
-    holdId: newHoldId(),
-    call: { callId, callerNumber: '+14155550123' },
-    slot,
-    name: 'Ada Lovelace',
-    email: 'ada@example.com',
-    now,
-    leaseMs: 300_000,
-    maxLiveHolds: 2,
-  };
-}
-
 describe('Calendly invitee events (DynamoDB Local, within the calendly-webhook role)', () => {
   let table: TestTable;
   let store: DynamoStore;
@@ -56,7 +35,7 @@ describe('Calendly invitee events (DynamoDB Local, within the calendly-webhook r
   /** A booking of ours that the worker booked in Calendly as `inviteeUri`. */
   async function bookedBooking(inviteeUri: string): Promise<Booking> {
     const slot = freshSlot();
-    const held = await store.slots.hold(holdRequest(`CA-${slotCounter}`, slot, T0));
+    const held = await store.slots.hold(holdRequest(`CA-${newHoldId()}`, slot, T0));
     if (held.kind !== 'held') throw new Error(`expected a hold, got ${held.kind}`);
     const booking = bookingFromHold(held.hold, { timezone: 'America/New_York', now: T0 });
     await store.slots.confirm(held.hold, booking, plus(1_000));

@@ -3,35 +3,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { createDynamoStore, type DynamoStore } from '../../shared/adapters/dynamodb/store.ts';
 import { bookingFromHold } from '../../shared/domain/bookings.ts';
-import { newBookingId, newHoldId } from '../../shared/domain/ids.ts';
+import { newBookingId } from '../../shared/domain/ids.ts';
 import type { Booking, Hold, SlotRef } from '../../shared/domain/model.ts';
 import type { HoldRequest } from '../../shared/domain/ports.ts';
 import { createTestTable, type TestTable } from '../fixtures/dynamodb.ts';
+import { holdRequest as baseHoldRequest, freshSlot, LEASE_MS, TEST_EVENT_TYPE } from '../fixtures/holds.ts';
 
-const EVENT_TYPE = 'https://api.calendly.com/event_types/ET-CONSULT';
+const EVENT_TYPE = TEST_EVENT_TYPE;
 const T0 = new Date('2026-12-01T15:00:00.000Z');
-const LEASE_MS = 300_000;
-let slotCounter = 0;
-
-/** A distinct slot per test, in Calendly's microsecond format, so tests never share lock items. */
-function freshSlot(): SlotRef {
-  slotCounter += 1;
-  const start = new Date(Date.parse('2026-12-03T14:00:00Z') + slotCounter * 60 * 60_000).toISOString();
-  return { eventTypeUri: EVENT_TYPE, start: start.replace('.000Z', '.000000Z'), durationMinutes: 30 };
-}
-
+/** Hold requests default to the start of the test clock. */
 function holdRequest(callId: string, slot: SlotRef, now = T0, extra: Partial<HoldRequest> = {}): HoldRequest {
-  return {
-    holdId: newHoldId(),
-    call: { callId, callerNumber: '+14155550123' },
-    slot,
-    name: 'Ada Lovelace',
-    email: 'ada@example.com',
-    now,
-    leaseMs: LEASE_MS,
-    maxLiveHolds: 2,
-    ...extra,
-  };
+  return baseHoldRequest(callId, slot, now, extra);
 }
 
 function bookingFor(hold: Hold, now = T0): Booking {
@@ -64,6 +46,20 @@ describe('slot lock on DynamoDB Local', () => {
       }),
     );
     return Item;
+  }
+
+  /** Confirms a hold, lets a worker claim it, and has Calendly refuse it for good (slot released). */
+  async function failedInCalendly(hold: Hold): Promise<Booking> {
+    const booking = bookingFor(hold);
+    await store.slots.confirm(hold, booking, plus(1000));
+    const claimed = await store.bookings.claim(booking.bookingId, plus(2000), { staleAfterMs: 60_000 });
+    if (claimed.kind !== 'claimed') throw new Error(claimed.kind);
+    await store.bookings.markFailed(
+      claimed.booking,
+      { code: 'slot_unavailable', message: 'taken' },
+      plus(3000),
+    );
+    return booking;
   }
 
   it('gives exactly one of 50 concurrent callers the slot', async () => {
@@ -161,17 +157,8 @@ describe('slot lock on DynamoDB Local', () => {
 
   it('never lets a worker whose hold was lost claim the booking', async () => {
     const slot = freshSlot();
-    const hold = await heldOrFail(store, holdRequest('CA-lost', slot));
-    const booking = bookingFor(hold);
-    await store.slots.confirm(hold, booking, plus(1000));
-    const claimed = await store.bookings.claim(booking.bookingId, plus(2000), { staleAfterMs: 60_000 });
-    if (claimed.kind !== 'claimed') throw new Error(claimed.kind);
     // Calendly refused it: the slot is released, then another caller takes it (fence 2).
-    await store.bookings.markFailed(
-      claimed.booking,
-      { code: 'slot_unavailable', message: 'taken' },
-      plus(3000),
-    );
+    const booking = await failedInCalendly(await heldOrFail(store, holdRequest('CA-lost', slot)));
     await heldOrFail(store, holdRequest('CA-other', slot, plus(4000)));
     // A duplicate of the old message arrives: the booking is finished and the slot belongs to someone else.
     expect((await store.bookings.claim(booking.bookingId, plus(5000), { staleAfterMs: 60_000 })).kind).toBe(
@@ -282,16 +269,7 @@ describe('slot lock on DynamoDB Local', () => {
 
   it('frees the cells when a booking fails in Calendly', async () => {
     const slot = freshSlot();
-    const hold = await heldOrFail(store, holdRequest('CA-fails', slot));
-    const booking = bookingFor(hold);
-    await store.slots.confirm(hold, booking, plus(1000));
-    const claimed = await store.bookings.claim(booking.bookingId, plus(2000), { staleAfterMs: 60_000 });
-    if (claimed.kind !== 'claimed') throw new Error(claimed.kind);
-    await store.bookings.markFailed(
-      claimed.booking,
-      { code: 'slot_unavailable', message: 'taken' },
-      plus(3000),
-    );
+    await failedInCalendly(await heldOrFail(store, holdRequest('CA-fails', slot)));
     const overlapping = {
       ...slot,
       eventTypeUri: `${EVENT_TYPE}-other`,
