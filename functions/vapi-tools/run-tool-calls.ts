@@ -1,7 +1,8 @@
 /**
  * Runs the tool calls of one Vapi message: arguments parsed per call, one result per call in order, and
  * every failure turned into an `ok:false` result (never an HTTP error). Each call runs at most once per
- * toolCallId: a replay gets the stored first result. Only answers that must not be replayed (the calendar
+ * (call, toolCallId): a replay in the same call gets the stored first result; the same id in another call
+ * is a different tool call. Only answers that must not be replayed (the calendar
  * was unreachable, the code crashed) are thrown inside the idempotent section so a retry runs again.
  */
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
@@ -115,7 +116,7 @@ async function withinDeadline(
 
 export function createToolCallRunner(deps: ToolRunDeps, idempotency: ToolCallIdempotency) {
   const once = idempotency.wrap(
-    async (input: { toolCallId: string; request: ToolCallRequest; call: CallContext | null }) =>
+    async (input: { callId: string; toolCallId: string; request: ToolCallRequest; call: CallContext }) =>
       runTool(input.request, input.call, deps),
   );
 
@@ -140,9 +141,11 @@ export function createToolCallRunner(deps: ToolRunDeps, idempotency: ToolCallIde
   }
 
   async function runWithReplayWait(request: ToolCallRequest, call: CallContext | null): Promise<string> {
+    // Without a call there is nothing to scope a stored answer to, and nothing to protect: answer directly.
+    if (!call) return await runTool(request, call, deps);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await once({ toolCallId: request.toolCallId, request, call });
+        return await once({ callId: call.callId, toolCallId: request.toolCallId, request, call });
       } catch (error) {
         // The same toolCallId is running elsewhere right now: wait for its answer instead of running twice.
         if (!(error instanceof IdempotencyAlreadyInProgressError) || attempt >= IN_PROGRESS_ATTEMPTS)

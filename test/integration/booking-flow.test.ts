@@ -131,6 +131,49 @@ describe('a booking call end to end (local API, DynamoDB Local, Calendly sandbox
     expect(activeAt(first.start)).toHaveLength(1);
   });
 
+  it('answers each call for itself when two calls send the same toolCallId', async () => {
+    const date = upcomingWeekday(ZONE, 4);
+    const alice = newCall('+14155550107');
+    const bob = newCall('+14155550108');
+    const aliceSlots = await tool(alice, 'check_availability', { date, part_of_day: 'afternoon' }, 'call_0');
+    const bobSlots = await tool(bob, 'check_availability', { date, part_of_day: 'morning' }, 'call_0');
+    expect(bobSlots.searched).not.toEqual(aliceSlots.searched);
+
+    const [aliceSlot] = aliceSlots.slots as { id: string }[];
+    const [bobSlot] = bobSlots.slots as { id: string; start: string }[];
+    if (!aliceSlot || !bobSlot) throw new Error('both callers need a slot');
+    const aliceHold = await tool(
+      alice,
+      'hold_slot',
+      { slot_id: aliceSlot.id, name: 'Alice Private', email: 'alice.private@example.com' },
+      'call_1',
+    );
+    const bobHold = await tool(
+      bob,
+      'hold_slot',
+      { slot_id: bobSlot.id, name: 'Bob Other', email: 'bob.other@example.com' },
+      'call_1',
+    );
+    expect(aliceHold.ok).toBe(true);
+    expect(bobHold).toMatchObject({ ok: true, slot: { start: bobSlot.start } });
+    expect(bobHold.hold_id).not.toBe(aliceHold.hold_id);
+    expect(bobHold.say).toContain('Bob Other');
+    expect(bobHold.say).not.toContain('Alice');
+
+    // Each call's replay still returns that call's own first answer.
+    const aliceReplay = await tool(
+      alice,
+      'hold_slot',
+      { slot_id: aliceSlot.id, name: 'x', email: 'x@x.io' },
+      'call_1',
+    );
+    expect(aliceReplay).toEqual(aliceHold);
+    const { Item } = await db().send(
+      new GetCommand({ TableName: stack.tableName, Key: keys.call(bob.callSid) }),
+    );
+    expect(Object.keys(Item?.holds ?? {})).toEqual([bobHold.hold_id]);
+  });
+
   it('tells the caller when Calendly gave the time away meanwhile, and frees our lock', async () => {
     const call = newCall('+14155550105');
     const slots = await offered(call, upcomingWeekday(ZONE, 5));

@@ -11,7 +11,7 @@
  * | availability | AVAIL#<YYYY-MM-DD in zone>           | <eventTypeId>        | shared 60 s cache + fill lease |
  * | availability | AVAIL#<YYYY-MM-DD in zone>           | #INVALIDATED         | when the day last changed      |
  * | rate budget  | RATE#<name>                          | <window>#<start>     | counters for Calendly limits   |
- * | idempotency  | idempotency#<function>               | <hash of toolCallId> | Powertools idempotency records |
+ * | idempotency  | IDEMPOTENCY#tool-call                | <fn>#<hash of call id, toolCallId> | Powertools records |
  *
  * Slots are partitioned by event type and UTC day so "what is taken between A and B" is one Query per day.
  * Availability is partitioned by business day, not event type: every event type is booked on one host
