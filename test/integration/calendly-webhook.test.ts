@@ -194,6 +194,14 @@ describe('POST /calendly/webhook', () => {
     ['JSON that is not a Calendly event', '{"event":42,"payload":"x"}', 'application/json'],
     ['a body that is not JSON', '{"event":', 'application/json'],
     ['a body that is not declared JSON', 'event=invitee.canceled', 'application/x-www-form-urlencoded'],
+    [
+      'a start_time outside the calendar',
+      JSON.stringify({
+        event: 'invitee.created',
+        payload: { scheduled_event: { start_time: '+275760-09-13T00:00:00.000Z' } },
+      }),
+      'application/json',
+    ],
   ])(
     'acknowledges a signed request carrying %s with 200 and changes nothing',
     async (_label, body, contentType) => {
