@@ -44,8 +44,6 @@ const deps = {
   clock,
 };
 
-const processor = new BatchProcessor(EventType.SQS);
-
 async function handleRecord(record: SQSRecord): Promise<void> {
   let bookingId: string;
   try {
@@ -83,8 +81,14 @@ async function handleRecord(record: SQSRecord): Promise<void> {
   }
 }
 
+// A processor per batch: a processor keeps the batch's failures in its own state, so one shared by two batches
+// running at once (the local stack does this; Lambda need not promise it never will) lets the second batch
+// wipe the first one's failures, and SQS then deletes messages that failed.
 export const handler = middy(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false }),
+  processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+    context,
+    throwOnFullBatchFailure: false,
+  }),
 )
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

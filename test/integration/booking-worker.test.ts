@@ -259,6 +259,34 @@ describe('booking worker (real handler, DynamoDB Local, Calendly sandbox)', () =
     expect(inviteesFor(booking.bookingId)).toHaveLength(1);
   });
 
+  it('reports each batch its own failures when two batches run at once in one container', async () => {
+    // X is booked but its SMS failed once: its next delivery only texts, and fails fast on a second 503.
+    const textOnly = await queuedBooking('+14155550173');
+    stack.outbox?.failNext({ status: 503, code: 20503 });
+    await worker(sqsEvent(textOnly.bookingId), lambdaContext());
+    const slow = await queuedBooking('+14155550174');
+    stack.outbox?.failNext({ status: 503, code: 20503 });
+    sandbox().setLatency(600, 'create_invitee');
+    try {
+      const first = sqsEvent(textOnly.bookingId);
+      const [slowRecord] = sqsEvent(slow.bookingId).Records;
+      if (slowRecord) first.Records.push(slowRecord);
+      const firstBatch = worker(first, lambdaContext());
+      // A second batch starts while the first has already failed X and still waits on Calendly for Y.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const second = sqsEvent('x');
+      const [malformed] = second.Records;
+      if (malformed) malformed.body = 'not json';
+      const secondResponse = await worker(second, lambdaContext());
+
+      expect(secondResponse.batchItemFailures).toEqual([]);
+      expect((await firstBatch).batchItemFailures).toEqual([{ itemIdentifier: first.Records[0]?.messageId }]);
+    } finally {
+      sandbox().setLatency(0, 'create_invitee');
+    }
+    expect(inviteesFor(slow.bookingId)).toHaveLength(1);
+  });
+
   it('re-enqueues a booking whose queue message was lost, through the sweeper', async () => {
     const booking = await queuedBooking('+14155550173');
     // confirm_booking committed the booking, but its SendMessage never reached the queue.
