@@ -74,35 +74,35 @@ function fallbackFor(cfg: VoiceConfig, call: Pick<TwilioCallWebhook, 'To' | 'Cal
 }
 
 /**
- * Records the call, waiting at most `budgetMs`. Never rejects: a caller is answered even when DynamoDB is
- * down or slow (tools will then find no call record, which they already handle), and the failure is logged.
+ * Resolves with `work`'s value, or with undefined once `budgetMs` has passed or `work` failed. Never
+ * rejects: a caller is answered even when DynamoDB is down or slow, and the failure is logged as `what`.
  */
-async function recordCallWithin(
-  call: TwilioCallWebhook,
-  caller: string | null,
+async function within<T>(
+  what: string,
+  callSid: string,
   budgetMs: number,
-): Promise<void> {
+  work: Promise<T>,
+): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<void>((resolve) => {
+  const timedOut = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => {
-      logger.error('recording the call timed out', { callSid: call.CallSid, budgetMs });
-      resolve();
+      logger.error(`${what} timed out`, { callSid, budgetMs });
+      resolve(undefined);
     }, budgetMs);
   });
-  const recorded = recordInboundCall(store, {
-    callId: call.CallSid,
-    from: caller,
-    to: callerE164(call.To ?? call.Called),
-    now: new Date(),
-  }).catch((error: unknown) => {
-    logger.error('recording the call failed', { callSid: call.CallSid, error });
+  const done = work.catch((error: unknown) => {
+    logger.error(`${what} failed`, { callSid, error });
+    return undefined;
   });
   try {
-    await Promise.race([recorded, timedOut]);
+    return await Promise.race([done, timedOut]);
   } finally {
     clearTimeout(timer);
   }
 }
+
+/** Most of the Vapi budget that recording the call may take (DynamoDB answers in milliseconds). */
+const RECORD_BUDGET_MS = 1000;
 
 async function askVapi(
   cfg: VoiceConfig,
@@ -161,15 +161,43 @@ async function answerCall(call: TwilioCallWebhook, remainingMs: number): Promise
     callerKnown: caller !== null,
   });
 
-  // Recording and handing over run side by side: neither depends on the other before we answer (tool calls
-  // can only arrive after Twilio has our TwiML), and the caller is ringing meanwhile.
-  const [, vapiTwiml] = await Promise.all([
-    recordCallWithin(call, caller, budgetMs),
-    askVapi(cfg, call, caller, budgetMs),
-  ]);
-  if (vapiTwiml !== undefined) return twiml(vapiTwiml);
-  metrics.addMetric('CallFallback', MetricUnit.Count, 1);
-  return twiml(fallbackFor(cfg, call));
+  // Recording comes first because it tells a repeated webhook (Twilio's retry, or a replay) from a new call:
+  // a repeat is given the first answer again and never asks Vapi for a second call. When recording fails
+  // or is slow, the call is answered anyway (tools then find no call record, which they already handle).
+  const started = Date.now();
+  const arrival = await within(
+    'recording the call',
+    call.CallSid,
+    Math.min(RECORD_BUDGET_MS, budgetMs),
+    recordInboundCall(store, {
+      callId: call.CallSid,
+      from: caller,
+      to: callerE164(call.To ?? call.Called),
+      now: new Date(),
+    }),
+  );
+  if (arrival?.kind === 'repeat') {
+    logger.info('repeated voice webhook answered again', {
+      callSid: call.CallSid,
+      stored: arrival.answer !== null,
+    });
+    metrics.addMetric('CallWebhookRepeated', MetricUnit.Count, 1);
+    // No stored answer: the first request is still waiting on Vapi, or could not store what it answered.
+    return twiml(arrival.answer ?? fallbackFor(cfg, call));
+  }
+  const vapiTwiml = await askVapi(cfg, call, caller, Math.max(0, budgetMs - (Date.now() - started)));
+  if (vapiTwiml === undefined) metrics.addMetric('CallFallback', MetricUnit.Count, 1);
+  const answer = vapiTwiml ?? fallbackFor(cfg, call);
+  if (arrival !== undefined) {
+    const leftMs = remainingMs - SAFETY_MARGIN_MS - (Date.now() - started);
+    await within(
+      'storing the answer',
+      call.CallSid,
+      Math.max(0, Math.min(RECORD_BUDGET_MS, leftMs)),
+      store.calls.saveAnswer(call.CallSid, answer),
+    );
+  }
+  return twiml(answer);
 }
 
 async function callStatus(call: TwilioCallWebhook): Promise<HttpResponse> {

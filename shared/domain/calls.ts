@@ -1,12 +1,15 @@
 /** Call lifecycle use cases: a call arrives (Twilio webhook) and ends (Twilio status callback, Vapi report). */
-import type { Store } from './ports.ts';
+import type { CallArrival, Store } from './ports.ts';
 
-/** Records an inbound call; safe to repeat for the same call (Twilio may retry the webhook). */
+/**
+ * Records an inbound call; safe to repeat for the same call (Twilio retries the webhook once when the
+ * connection fails, and a captured request can be replayed). A repeat is told the answer the first gave.
+ */
 export async function recordInboundCall(
   store: Pick<Store, 'calls'>,
   call: { callId: string; from: string | null; to: string | null; now: Date },
-): Promise<void> {
-  await store.calls.record(call);
+): Promise<CallArrival> {
+  return await store.calls.record(call);
 }
 
 /**

@@ -84,6 +84,8 @@ export interface CallRecord {
   offers: Offer[];
   /** Live-or-recent holds of this call: holdId -> lease expiry (epoch ms). */
   holds: Record<string, number>;
+  /** The TwiML the call was answered with, returned again to a repeated voice webhook. */
+  answer: string | null;
 }
 
 /** Who is speaking to a tool: derived from the Vapi message, never from tool arguments. */

@@ -129,9 +129,17 @@ export interface BookingQueuePort {
 // ---------------------------------------------------------------- persistence (implemented on DynamoDB)
 
 /** Calls we know about: offers made to them and the holds they own. */
+/** How a voice webhook relates to earlier ones for the same call. */
+export type CallArrival = { kind: 'first' } | { kind: 'repeat'; answer: string | null };
+
 export interface CallRepository {
-  /** Idempotent: a retried webhook for the same call changes nothing. */
-  record(call: { callId: string; from: string | null; to: string | null; now: Date }): Promise<void>;
+  /**
+   * Records the call's arrival; a retried webhook for the same call changes nothing but a counter. Says
+   * whether this is the call's first arrival, and the answer stored by an earlier one.
+   */
+  record(call: { callId: string; from: string | null; to: string | null; now: Date }): Promise<CallArrival>;
+  /** Stores the TwiML the call was answered with, unless an answer is stored already. */
+  saveAnswer(callId: string, answer: string): Promise<void>;
   get(callId: string): Promise<CallRecord | null>;
   /** Gives each slot a short id for this call ("S7"); a slot already offered to the call keeps its id. */
   issueOffers(callId: string, slots: SlotRef[], options: { now: Date; validForMs: number }): Promise<Offer[]>;

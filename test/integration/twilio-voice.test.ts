@@ -147,15 +147,41 @@ describe('POST /twilio/voice', () => {
     expect(vapi.requests).toHaveLength(1);
   });
 
-  it('records a repeated webhook for the same call once', async () => {
+  it('answers a repeated webhook for the same call with the first answer, without a second Vapi call', async () => {
     const handler = await coldStart(VAPI);
     const callSid = newCallSid();
-    await handler(twilioEvent('/twilio/voice', callParams(callSid)), lambdaContext());
+    const first = await handler(twilioEvent('/twilio/voice', callParams(callSid)), lambdaContext());
     const again = await handler(twilioEvent('/twilio/voice', callParams(callSid)), lambdaContext());
-    expect(again.statusCode).toBe(200);
+    expect(first.body).toContain('<Connect>');
+    expect(again).toEqual(first);
+    expect(vapi.requests).toHaveLength(1);
     expect(
       (await tableItems()).filter((item) => item.callId === callSid && String(item.pk).includes(callSid)),
     ).toHaveLength(1);
+  });
+
+  it('asks Vapi once when the same call arrives twice at the same moment', async () => {
+    const handler = await coldStart({ ...VAPI, FALLBACK_PHONE_NUMBER: HUMAN });
+    const callSid = newCallSid();
+    const responses = await Promise.all(
+      [1, 2].map(() => handler(twilioEvent('/twilio/voice', callParams(callSid)), lambdaContext())),
+    );
+    expect(vapi.requests).toHaveLength(1);
+    // One request handed the call to Vapi; the other, arriving before any answer was stored, got the fallback.
+    expect(responses.filter((response) => response.body?.includes('<Connect>'))).toHaveLength(1);
+    expect(responses.every((response) => response.statusCode === 200)).toBe(true);
+  });
+
+  it('repeats the fallback it gave, rather than asking Vapi on a repeated webhook', async () => {
+    const handler = await coldStart({ ...VAPI, FALLBACK_PHONE_NUMBER: HUMAN });
+    const callSid = newCallSid();
+    vapi.behave({ status: 500 });
+    const first = await handler(twilioEvent('/twilio/voice', callParams(callSid)), lambdaContext());
+    vapi.reset();
+    const again = await handler(twilioEvent('/twilio/voice', callParams(callSid)), lambdaContext());
+    expect(first.body).toContain(`<Number>${HUMAN}</Number>`);
+    expect(again).toEqual(first);
+    expect(vapi.requests).toHaveLength(0);
   });
 
   it('answers with the fallback within the budget when Vapi is slow, without retrying', async () => {

@@ -20,13 +20,15 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
 
   return {
     async record({ callId, from, to, now }) {
-      await db.send(
+      // One atomic counter tells the first arrival from a repeat, whatever order concurrent repeats land in.
+      const { Attributes } = await db.send(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.call(callId),
           UpdateExpression:
             'SET callId = :callId, #from = if_not_exists(#from, :from), #to = if_not_exists(#to, :to), ' +
-            'startedAt = if_not_exists(startedAt, :now), #status = if_not_exists(#status, :status), #ttl = :ttl',
+            'startedAt = if_not_exists(startedAt, :now), #status = if_not_exists(#status, :status), #ttl = :ttl ' +
+            'ADD arrivals :one',
           ExpressionAttributeNames: { '#from': 'from', '#to': 'to', '#status': 'status', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ':callId': callId,
@@ -35,9 +37,23 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
             ':now': now.getTime(),
             ':status': 'in-progress',
             ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+            ':one': 1,
           },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      const item = CallItemSchema.parse(Attributes);
+      return item.arrivals === 1 ? { kind: 'first' } : { kind: 'repeat', answer: item.answer ?? null };
+    },
+
+    async saveAnswer(callId, answer) {
+      await updateUnlessConditionFails(db, {
+        TableName: tableName,
+        Key: keys.call(callId),
+        UpdateExpression: 'SET answer = :answer',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answer)',
+        ExpressionAttributeValues: { ':answer': answer },
+      });
     },
 
     async get(callId) {

@@ -20,6 +20,8 @@ export const CallItemSchema = z.object({
   offerSeq: z._default(z.number(), 0),
   holds: z._default(z.record(z.string(), z.number()), {}),
   version: z._default(z.number(), 0),
+  arrivals: z._default(z.number(), 0),
+  answer: z.nullish(z.string()),
 });
 export type CallItem = z.infer<typeof CallItemSchema>;
 
@@ -33,6 +35,7 @@ export function toCallRecord(item: CallItem): CallRecord {
     endedAt: item.endedAt ?? null,
     offers: Object.entries(item.offers).map(([id, offer]) => ({ id, ...offer })),
     holds: item.holds,
+    answer: item.answer ?? null,
   };
 }
 
