@@ -17,11 +17,18 @@ import { createOpenSlotFinder } from '../../shared/domain/open-slots.ts';
 import { systemClock } from '../../shared/domain/ports.ts';
 import { DEFAULT_TOOL_SETTINGS } from '../../shared/domain/tools/tool-deps.ts';
 import { vapiAuthenticator } from '../../shared/http/authenticators.ts';
+import { MAX_VAPI_BODY_BYTES } from '../../shared/http/body.ts';
 import { httpHandler } from '../../shared/http/http-handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import { createToolCallRunner } from './run-tool-calls.ts';
-import { callContextOf, toolCallsOf, type VapiMessage, VapiServerMessageSchema } from './schema.ts';
+import {
+  callContextOf,
+  messageType,
+  toolCallsOf,
+  type VapiMessage,
+  VapiServerMessageSchema,
+} from './schema.ts';
 
 const config = await configSource([
   'TABLE_NAME',
@@ -67,20 +74,20 @@ const runner = createToolCallRunner(
 
 /** Messages after which the call can no longer use its holds. */
 function isCallOver(message: VapiMessage): boolean {
-  return (
-    message.type === 'end-of-call-report' || (message.type === 'status-update' && message.status === 'ended')
-  );
+  const type = messageType(message);
+  return type === 'end-of-call-report' || (type === 'status-update' && message.status === 'ended');
 }
 
 export const handler = httpHandler({
   authenticate: vapiAuthenticator({ secret: async () => (await config.get()).VAPI_SERVER_SECRET }),
   parse: 'json',
+  maxBodyBytes: MAX_VAPI_BODY_BYTES,
   schema: VapiServerMessageSchema,
   async handle({ body, context }) {
     idempotency.config.registerLambdaContext(context);
     const { message } = body;
     const call = callContextOf(message);
-    if (message.type === 'tool-calls') {
+    if (messageType(message) === 'tool-calls') {
       const results = await runner.run(toolCallsOf(message), call, () => context.getRemainingTimeInMillis());
       return json(200, { results });
     }
@@ -92,9 +99,10 @@ export const handler = httpHandler({
     return json(200, {});
   },
   onError({ authenticated, status }) {
-    // Vapi ignores non-200 answers to tool calls, so an authenticated request always gets 200.
-    if (authenticated && status !== 401)
-      return json(200, { results: [], error: 'the request could not be read' });
+    // A body we cannot read (not JSON, not declared JSON, not a server message) gets its 4xx. Anything else
+    // failing after authentication still gets 200: Vapi ignores other answers to tool calls.
+    if (authenticated && status >= 500)
+      return json(200, { results: [], error: 'the request could not be handled' });
     return undefined;
   },
 });

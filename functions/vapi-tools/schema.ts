@@ -1,14 +1,16 @@
 /**
- * Vapi server messages as they arrive (reference/vapi-and-twilio.md §2, §4). Provider shapes: unknown
- * keys are kept, and both documented forms of a tool call are accepted - `{id, function:{name, arguments}}`
- * with arguments as an object or a JSON string, and the older `{id, name, arguments|parameters}`.
+ * Vapi server messages as they arrive (reference/vapi-and-twilio.md §2, §4; Vapi's OpenAPI spec,
+ * `ServerMessageToolCalls`, `Call`, `TwilioTransport`). Provider shapes: unknown keys are kept, only what
+ * the spec requires is required (a tool-calls message needs `toolCallList`, not `type`), and both documented
+ * forms of a tool call are accepted - `{id, function:{name, arguments}}` with arguments as an object or a
+ * JSON string, and the older `{id, name, arguments|parameters}`. The spec sets no length for a tool-call id.
  */
 import type { CallContext } from '../../shared/domain/model.ts';
 import { e164OrNull } from '../../shared/domain/phone.ts';
 import * as z from '../../shared/zod.ts';
 
 const ToolCallSchema = z.looseObject({
-  id: z.string().check(z.minLength(1), z.maxLength(200)),
+  id: z.string().check(z.minLength(1)),
   name: z.optional(z.string()),
   arguments: z.optional(z.unknown()),
   parameters: z.optional(z.unknown()),
@@ -26,14 +28,21 @@ const CustomerSchema = z.nullish(z.looseObject({ number: z.nullish(z.string()) }
 const CallSchema = z.nullish(
   z.looseObject({
     id: z.nullish(z.string()),
+    /** Deprecated in Vapi's spec in favour of `transport.callSid`; still read from older senders. */
     phoneCallProviderId: z.nullish(z.string()),
+    transport: z.nullish(z.looseObject({ callSid: z.nullish(z.string()) })),
+    assistantOverrides: z.nullish(
+      z.looseObject({
+        variableValues: z.nullish(z.looseObject({ twilioCallSid: z.nullish(z.string()) })),
+      }),
+    ),
     customer: CustomerSchema,
   }),
 );
 
 export const VapiServerMessageSchema = z.looseObject({
   message: z.looseObject({
-    type: z.string(),
+    type: z.optional(z.string()),
     toolCallList: z.optional(z.array(ToolCallSchema)),
     toolCalls: z.optional(z.array(ToolCallSchema)),
     call: CallSchema,
@@ -51,6 +60,11 @@ export interface ToolCallRequest {
   rawArguments: unknown;
 }
 
+/** The message's type; the spec does not require `type` on a tool-calls message, only its `toolCallList`. */
+export function messageType(message: VapiMessage): string | undefined {
+  return message.type ?? (message.toolCallList || message.toolCalls ? 'tool-calls' : undefined);
+}
+
 /** The tool calls of a `tool-calls` message, in order (toolCallList first, legacy toolCalls otherwise). */
 export function toolCallsOf(message: VapiMessage): ToolCallRequest[] {
   const list = message.toolCallList ?? message.toolCalls ?? [];
@@ -63,11 +77,18 @@ export function toolCallsOf(message: VapiMessage): ToolCallRequest[] {
 }
 
 /**
- * Who is calling: keyed by the Twilio CallSid when the call came through Twilio (so the status callback
- * and Vapi agree on the id), else by Vapi's call id. Null when the message carries no call at all.
+ * Who is calling: keyed by the Twilio CallSid when the call came through Twilio (so /twilio/voice, the
+ * status callback and Vapi agree on the id), else by Vapi's call id. The CallSid is read from the spec's
+ * current field (`call.transport.callSid`), then from the variable /twilio/voice passes with every call,
+ * then from the deprecated `phoneCallProviderId`. Null when the message carries no call at all.
  */
 export function callContextOf(message: VapiMessage): CallContext | null {
-  const callId = message.call?.phoneCallProviderId ?? message.call?.id;
+  const call = message.call;
+  const callId =
+    call?.transport?.callSid ??
+    call?.assistantOverrides?.variableValues?.twilioCallSid ??
+    call?.phoneCallProviderId ??
+    call?.id;
   if (!callId) return null;
   return { callId, callerNumber: e164OrNull(message.call?.customer?.number ?? message.customer?.number) };
 }

@@ -49,7 +49,7 @@ export interface LocalApiOptions {
   loadHandler?: (fn: FunctionName) => Promise<LocalHandler>;
   /** Called after every response; without it, 5xx causes are printed to stderr. */
   onRequest?: (entry: LocalRequestEntry) => void;
-  /** Largest body read before answering 413; the functions enforce the contract's 256 KB themselves. */
+  /** Largest body read before answering 413 (API Gateway's 10 MB); the functions enforce their own caps. */
   maxBodyBytes?: number;
   /** Drives function timeouts and remaining time; default wall clock. */
   clock?: TimerClock;
@@ -64,7 +64,7 @@ export interface LocalApi {
 }
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const STOP_GRACE_MS = 5_000;
 
 /** Imports a function's handler module the way the Lambda runtime loads the bundle's `handler` export. */

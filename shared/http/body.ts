@@ -5,8 +5,16 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { PayloadTooLargeError } from '../domain/errors.ts';
 
-/** Largest request body any route accepts (CONTRACT §3). */
+/** Largest request body a route accepts unless it says otherwise (CONTRACT §3). */
 export const MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * Largest body of a Vapi server message. An end-of-call-report or final status-update carries the whole
+ * call (`call.messages`, `call.artifact`): a ten-minute call already exceeds 360 KB, so the contract's
+ * 256 KB would answer 413 to real messages. 3 MB leaves room for calls several times that long while a
+ * base64-encoded body (4 MB) plus the event stays well inside Lambda's 6 MB request payload.
+ */
+export const MAX_VAPI_BODY_BYTES = 3 * 1024 * 1024;
 
 /** Form parameters; a key sent more than once keeps every value, in order. */
 export type FormParams = Record<string, string | string[]>;

@@ -4,7 +4,7 @@
  *   1. observability     Powertools injectLambdaContext (keys reset per request) + logMetrics (flushed on
  *                         success and on error), API request id and route key on every log line
  *   2. header normalizer  header names lower-cased
- *   3. body guard         raw body decoded from base64 once; > 256 KB -> 413 before anything else runs
+ *   3. body guard         raw body decoded from base64 once; over the route's cap (256 KB unless set) -> 413 first
  *   4. authenticate       the function's verifier over the RAW body and headers; 401/403 on failure.
  *                         Nothing below runs (and nothing is written) for an unauthenticated request
  *   5. body parser        form or JSON by content type ('none' skips); other types -> 415, bad JSON -> 400

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../infra/local/stack.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { jsonEvent, lambdaContext } from '../fixtures/http-events.ts';
-import { vapiHmacHeaders } from '../fixtures/signers.ts';
+import { twilioSignature, vapiHmacHeaders } from '../fixtures/signers.ts';
 import { itemCount, stackDb, startTestStack, TEST_VAPI_SECRET } from '../fixtures/test-stack.ts';
 import {
   newCall,
@@ -13,6 +13,7 @@ import {
   toolCallsMessage,
   upcomingWeekday,
   type VapiAuth,
+  vapiCall,
 } from '../fixtures/vapi-messages.ts';
 
 const SECRET = TEST_VAPI_SECRET;
@@ -81,16 +82,72 @@ describe('POST /vapi/tools and /vapi/events', () => {
   });
 
   describe('malformed requests', () => {
-    it('rejects a body over 256 KB with 413', async () => {
-      const huge = JSON.stringify({ message: { type: 'tool-calls', padding: 'x'.repeat(300 * 1024) } });
+    it('rejects a body over 3 MB with 413', async () => {
+      const huge = JSON.stringify({ message: { type: 'tool-calls', padding: 'x'.repeat(3 * 1024 * 1024) } });
       const response = await postVapi(stack.apiUrl, '/vapi/tools', huge, SECRET);
       expect(response.status).toBe(413);
     });
 
-    it('answers 200 with no results when an authenticated body is not JSON', async () => {
-      const response = await postVapi(stack.apiUrl, '/vapi/tools', '{"message": ', SECRET);
+    it('reads the end-of-call-report of a long call (1.5 MB with its transcript) and releases its holds', async () => {
+      const caller = newCall();
+      const [slot] = await offeredSlots(caller, 3);
+      expect(
+        (await tool(caller, 'hold_slot', { slot_id: slot?.id, name: 'Ada', email: 'ada@example.com' })).ok,
+      ).toBe(true);
+      // Spec: ServerMessageEndOfCallReport carries the call and its artifact (messages, transcript).
+      const turns = Array.from({ length: 4000 }, (_, index) => ({
+        role: index % 2 ? 'user' : 'bot',
+        message: `turn ${index} ${'words spoken on the line '.repeat(12)}`,
+        time: 1_764_000_000_000 + index * 1000,
+        secondsFromStart: index,
+      }));
+      const report = {
+        message: {
+          type: 'end-of-call-report',
+          endedReason: 'customer-ended-call',
+          call: vapiCall(caller),
+          artifact: { messages: turns, transcript: turns.map((turn) => turn.message).join('\n') },
+        },
+      };
+      const raw = JSON.stringify(report);
+      expect(raw.length).toBeGreaterThan(1_500_000);
+      const response = await postVapi(stack.apiUrl, '/vapi/events', raw, SECRET, 'hmac');
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ results: [] });
+      const again = (await offeredSlots(newCall(), 3)).find((offer) => offer.start === slot?.start);
+      expect(again).toBeDefined();
+    });
+
+    it.each([
+      ['a body that is not JSON', '{"message": ', 'application/json', 400],
+      ['JSON that is not a server message', '{"msg": {}}', 'application/json', 400],
+      ['a body not declared JSON', 'message=x', 'text/plain', 415],
+    ])('answers %s with its 4xx', async (_label, body, contentType, status) => {
+      const response = await fetch(`${stack.apiUrl}/vapi/tools`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, 'x-vapi-secret': SECRET },
+        body,
+      });
+      expect(response.status).toBe(status);
+    });
+
+    it('answers a tool-calls message that has no type (the spec requires only the tool call lists)', async () => {
+      const message = toolCallsMessage(newCall(), [
+        { name: 'check_availability', args: { date: upcomingWeekday(ZONE) } },
+      ]);
+      const { type: _type, ...untyped } = message.message;
+      const response = await postVapi(stack.apiUrl, '/vapi/tools', { message: untyped }, SECRET);
+      expect(response.status).toBe(200);
+      expect(resultOf(response.body).ok).toBe(true);
+    });
+
+    it('answers a tool call whose id is longer than 200 characters (the spec sets no limit)', async () => {
+      const id = `call_${'x'.repeat(400)}`;
+      const message = toolCallsMessage(newCall(), [
+        { id, name: 'check_availability', args: { date: upcomingWeekday(ZONE) } },
+      ]);
+      const response = await postVapi(stack.apiUrl, '/vapi/tools', message, SECRET);
+      expect(response.body).toMatchObject({ results: [{ toolCallId: id, name: 'check_availability' }] });
+      expect(resultOf(response.body).ok).toBe(true);
     });
 
     it('gives invalid_arguments for arguments that are not JSON', async () => {
@@ -321,6 +378,42 @@ describe('POST /vapi/tools and /vapi/events', () => {
   });
 
   describe('call end', () => {
+    it.each(['transport', 'variableValues', 'phoneCallProviderId'] as const)(
+      'keys the call by the Twilio CallSid from %s, so a hang-up releases its holds',
+      async (field) => {
+        const caller = newCall();
+        const date = upcomingWeekday(ZONE, 2);
+        const offer = toolCallsMessage(caller, [{ name: 'check_availability', args: { date } }], field);
+        const [slot] = resultOf((await postVapi(stack.apiUrl, '/vapi/tools', offer, SECRET)).body).slots as {
+          id: string;
+          start: string;
+        }[];
+        const holdMessage = toolCallsMessage(
+          caller,
+          [{ name: 'hold_slot', args: { slot_id: slot?.id, name: 'Ada', email: 'ada@example.com' } }],
+          field,
+        );
+        expect(resultOf((await postVapi(stack.apiUrl, '/vapi/tools', holdMessage, SECRET)).body).ok).toBe(
+          true,
+        );
+
+        // Twilio's final status callback names the call by its CallSid only.
+        const params = { CallSid: caller.callSid, CallStatus: 'completed', From: '+14155550123' };
+        const publicUrl = `${stack.env.PUBLIC_BASE_URL}/twilio/status`;
+        const hangUp = await fetch(`${stack.apiUrl}/twilio/status`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilioSignature(stack.env.TWILIO_AUTH_TOKEN ?? '', publicUrl, params),
+          },
+          body: new URLSearchParams(params).toString(),
+        });
+        expect(hangUp.status).toBe(200);
+        const again = (await offeredSlots(newCall(), 2)).find((next) => next.start === slot?.start);
+        expect(again).toBeDefined();
+      },
+    );
+
     it.each([
       ['end-of-call-report', { type: 'end-of-call-report', endedReason: 'customer-ended-call' }],
       ['status-update ended', { type: 'status-update', status: 'ended' }],
