@@ -7,6 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { isValidPhoneNumber } from 'libphonenumber-js/min';
 import { ENV, type EnvName, type SecretName } from '../shared/env.ts';
+import { VapiAuthPlanSchema } from '../shared/webhooks/vapi-auth.ts';
 
 export const STAGE_NAMES = ['dev', 'prod'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -89,6 +90,18 @@ const e164: Validator = (value) =>
 const nonEmpty: Validator = () => undefined;
 const httpsUrl: Validator = (value) =>
   URL.canParse(value) && new URL(value).protocol === 'https:' ? undefined : 'must be an https URL';
+// The runtime's own schema, so a plan that would fail every cold start fails the deploy instead.
+const vapiAuthPlan: Validator = (value) => {
+  let plan: unknown;
+  try {
+    plan = JSON.parse(value);
+  } catch {
+    return 'must be JSON, e.g. {"type":"hmac","algorithm":"sha512"}';
+  }
+  const parsed = VapiAuthPlanSchema.safeParse(plan);
+  if (parsed.success) return undefined;
+  return parsed.error.issues.map((issue) => `${issue.path.join('.') || 'plan'} ${issue.message}`).join('; ');
+};
 const ianaZone: Validator = (value) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
@@ -110,6 +123,7 @@ export const SETTINGS = {
   twilioPhoneNumber: { env: ENV.TWILIO_PHONE_NUMBER, validate: e164 },
   vapiAssistantId: { env: ENV.VAPI_ASSISTANT_ID, validate: nonEmpty },
   vapiPhoneNumberId: { env: ENV.VAPI_PHONE_NUMBER_ID, validate: nonEmpty },
+  vapiAuthPlan: { env: ENV.VAPI_AUTH_PLAN, validate: vapiAuthPlan },
   calendlyBookingsPerMinute: { env: ENV.CALENDLY_BOOKINGS_PER_MINUTE, validate: integerIn(1, 10_000) },
   calendlyBookingsPerHour: { env: ENV.CALENDLY_BOOKINGS_PER_HOUR, validate: integerIn(1, 100_000) },
   calendlyBookingsPerDay: { env: ENV.CALENDLY_BOOKINGS_PER_DAY, validate: integerIn(1, 1_000_000) },

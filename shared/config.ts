@@ -8,6 +8,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigError } from './domain/errors.ts';
 import { E164_PATTERN } from './domain/phone.ts';
 import { ENV } from './env.ts';
+import { VapiAuthPlanSchema } from './webhooks/vapi-auth.ts';
 // Runtime code uses zod/mini (through ./zod.ts) for bundle size; infra/local stays on classic zod.
 import * as z from './zod.ts';
 
@@ -28,6 +29,15 @@ const timeZone = z.string().check(
     }
   }, 'must be an IANA time zone like America/New_York'),
 );
+/** A JSON text, parsed; what it must hold is the next step of the pipe. */
+const jsonText = z.transform((text: string, context) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    context.issues.push({ code: 'custom', message: 'must be JSON', input: text });
+    return z.NEVER;
+  }
+});
 const secretKey = z.string().check(z.minLength(16, 'must be at least 16 characters'));
 
 export const ConfigSchema = z.object({
@@ -43,6 +53,7 @@ export const ConfigSchema = z.object({
   [ENV.VAPI_ASSISTANT_ID]: optionalString,
   [ENV.VAPI_PHONE_NUMBER_ID]: optionalString,
   [ENV.VAPI_SERVER_SECRET]: z.optional(secretKey),
+  [ENV.VAPI_AUTH_PLAN]: z.optional(z.pipe(z.string(), z.pipe(jsonText, VapiAuthPlanSchema))),
   [ENV.VAPI_API_BASE_URL]: baseUrl('https://api.vapi.ai'),
   [ENV.CALENDLY_API_TOKEN]: optionalString,
   [ENV.CALENDLY_API_BASE_URL]: baseUrl('https://api.calendly.com'),

@@ -79,7 +79,10 @@ function isCallOver(message: VapiMessage): boolean {
 }
 
 export const handler = httpHandler({
-  authenticate: vapiAuthenticator({ secret: async () => (await config.get()).VAPI_SERVER_SECRET }),
+  authenticate: vapiAuthenticator({
+    secret: async () => (await config.get()).VAPI_SERVER_SECRET,
+    plan: async () => (await config.get()).VAPI_AUTH_PLAN,
+  }),
   parse: 'json',
   maxBodyBytes: MAX_VAPI_BODY_BYTES,
   schema: VapiServerMessageSchema,

@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { AuthenticationError, SignatureMismatchError } from '../domain/errors.ts';
 import { verifyCalendlySignature } from '../webhooks/calendly-signature.ts';
 import { isValidTwilioSignature } from '../webhooks/twilio-signature.ts';
-import { verifyVapiRequest } from '../webhooks/vapi-auth.ts';
+import { type VapiAuthPlan, verifyVapiRequest } from '../webhooks/vapi-auth.ts';
 import { mediaType, parseForm } from './body.ts';
 
 /** What an authenticator sees: the event, lower-cased headers and the decoded raw body. */
@@ -59,11 +59,17 @@ export function twilioAuthenticator(options: {
   };
 }
 
-/** Vapi server-URL credentials (x-vapi-secret, Bearer, or HMAC); failure -> 401. */
-export function vapiAuthenticator(options: { secret: SecretGetter; now?: () => Date }): Authenticate {
+/** Vapi server-URL credentials (x-vapi-secret, Bearer, or HMAC, or exactly the configured plan); failure -> 401. */
+export function vapiAuthenticator(options: {
+  secret: SecretGetter;
+  plan?: () => Promise<VapiAuthPlan | undefined>;
+  now?: () => Date;
+}): Authenticate {
   return async ({ headers, rawBody }) => {
+    const plan = await options.plan?.();
     const result = verifyVapiRequest({
       secret: await options.secret(),
+      ...(plan ? { plan } : {}),
       headers,
       rawBody,
       now: options.now?.() ?? new Date(),

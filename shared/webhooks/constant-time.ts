@@ -11,9 +11,22 @@ export function secretsEqual(presented: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** Text lengths of a digest of `bytes` bytes, and the characters each encoding may use. */
+const ENCODINGS = {
+  hex: { shape: /^[0-9a-f]+$/i, length: (bytes: number) => bytes * 2 },
+  base64: { shape: /^[A-Za-z0-9+/]+={0,2}$/, length: (bytes: number) => Math.ceil(bytes / 3) * 4 },
+} as const;
+
+/** True when a presented digest (hex or padded base64 text) equals the expected raw digest; malformed text is unequal. */
+export function digestEquals(presented: string, encoding: 'hex' | 'base64', expected: Buffer): boolean {
+  const { shape, length } = ENCODINGS[encoding];
+  // The digest length is public (fixed by the algorithm), so checking it before comparing leaks nothing.
+  if (presented.length !== length(expected.length) || !shape.test(presented)) return false;
+  const bytes = Buffer.from(presented, encoding);
+  return bytes.length === expected.length && timingSafeEqual(bytes, expected);
+}
+
 /** True when a presented hex digest equals the expected raw digest; malformed hex is simply unequal. */
 export function hexDigestEquals(presentedHex: string, expected: Buffer): boolean {
-  // The digest length is public (fixed by the algorithm), so checking it before comparing leaks nothing.
-  if (presentedHex.length !== expected.length * 2 || !/^[0-9a-f]+$/i.test(presentedHex)) return false;
-  return timingSafeEqual(Buffer.from(presentedHex, 'hex'), expected);
+  return digestEquals(presentedHex, 'hex', expected);
 }

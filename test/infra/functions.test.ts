@@ -182,6 +182,17 @@ describe('readSettings', () => {
     ).toThrow(/holdTtlSeconds[\s\S]*fallbackPhoneNumber|fallbackPhoneNumber[\s\S]*holdTtlSeconds/);
   });
 
+  it('refuses at synth a Vapi credential plan the functions would refuse at cold start', () => {
+    expect(() =>
+      readSettings(nodeWith({ vapiAuthPlan: '{"type":"hmac","algorithm":"sha1","includeTimestamp":false}' })),
+    ).toThrow(/vapiAuthPlan includeTimestamp false is not supported/);
+    expect(
+      readSettings(nodeWith({ vapiAuthPlan: '{"type":"hmac","algorithm":"sha512"}' })).environment,
+    ).toEqual({
+      VAPI_AUTH_PLAN: '{"type":"hmac","algorithm":"sha512"}',
+    });
+  });
+
   it('treats a blank context value as unset', () => {
     expect(readSettings(nodeWith({ fallbackPhoneNumber: ' ' })).environment).toEqual({});
   });

@@ -1,5 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalStack } from '../../infra/local/stack.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { jsonEvent, lambdaContext } from '../fixtures/http-events.ts';
@@ -72,6 +73,44 @@ describe('POST /vapi/tools and /vapi/events', () => {
       expect(response.status).toBe(401);
       expect(await response.text()).not.toContain(SECRET);
       expect(await itemCount(stack)).toBe(before);
+    });
+
+    it('accepts exactly the configured VAPI_AUTH_PLAN (sha512, base64, custom header) and refuses a bad one at cold start', async () => {
+      const plan = {
+        type: 'hmac',
+        algorithm: 'sha512',
+        signatureEncoding: 'base64',
+        signatureHeader: 'X-Vapi-Signature',
+      };
+      process.env.VAPI_AUTH_PLAN = JSON.stringify(plan);
+      try {
+        vi.resetModules();
+        const { handler } = await import('../../functions/vapi-tools/handler.ts');
+        const message = toolCallsMessage(newCall(), [
+          { name: 'check_availability', args: { date: upcomingWeekday(ZONE) } },
+        ]);
+        const body = JSON.stringify(message);
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        const signature = createHmac('sha512', SECRET).update(`${timestamp}.${body}`).digest('base64');
+        const signed = await handler(
+          jsonEvent('/vapi/tools', body, { 'x-vapi-signature': signature, 'x-timestamp': timestamp }),
+          lambdaContext(),
+        );
+        expect(signed.statusCode).toBe(200);
+        expect(resultOf(JSON.parse(String(signed.body))).ok).toBe(true);
+        const byDefaultCredential = await handler(
+          jsonEvent('/vapi/tools', body, { 'x-vapi-secret': SECRET }),
+          lambdaContext(),
+        );
+        expect(byDefaultCredential.statusCode).toBe(401);
+
+        process.env.VAPI_AUTH_PLAN = JSON.stringify({ ...plan, payloadFormat: '{method}.{url}.{body}' });
+        vi.resetModules();
+        await expect(import('../../functions/vapi-tools/handler.ts')).rejects.toThrow(/VAPI_AUTH_PLAN/);
+      } finally {
+        delete process.env.VAPI_AUTH_PLAN;
+        vi.resetModules();
+      }
     });
 
     it.each(['secret', 'bearer', 'hmac'] as const)('accepts the %s credential', async (auth) => {

@@ -41,6 +41,26 @@ describe('parseConfig', () => {
     );
   });
 
+  it('reads VAPI_AUTH_PLAN as a Vapi credential plan and refuses one it cannot verify', () => {
+    expect(
+      parseConfig({ VAPI_AUTH_PLAN: '{"type":"hmac","algorithm":"sha512"}' }, []).VAPI_AUTH_PLAN,
+    ).toMatchObject({
+      type: 'hmac',
+      algorithm: 'sha512',
+      signatureHeader: 'x-signature',
+      signatureEncoding: 'hex',
+    });
+    expect(() => parseConfig({ VAPI_AUTH_PLAN: '{"type":"hmac"' }, [])).toThrow(
+      /VAPI_AUTH_PLAN must be JSON/,
+    );
+    expect(() =>
+      parseConfig(
+        { VAPI_AUTH_PLAN: '{"type":"hmac","algorithm":"sha256","payloadFormat":"{url}{body}"}' },
+        [],
+      ),
+    ).toThrow(/VAPI_AUTH_PLAN.payloadFormat only Vapi's default/);
+  });
+
   it('rejects a fallback number that is not E.164', () => {
     expect(() => parseConfig({ FALLBACK_PHONE_NUMBER: '555-0100' }, [])).toThrow(/FALLBACK_PHONE_NUMBER/);
   });

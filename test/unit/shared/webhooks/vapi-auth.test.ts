@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { vapiTimestampMs, verifyVapiRequest } from '../../../../shared/webhooks/vapi-auth.ts';
+import {
+  VapiAuthPlanSchema,
+  vapiTimestampMs,
+  verifyVapiRequest,
+} from '../../../../shared/webhooks/vapi-auth.ts';
 import { vapiHmacHeaders } from '../../../fixtures/signers.ts';
 
 const secret = 'vapi-secret-0123456789';
@@ -119,6 +123,94 @@ describe('verifyVapiRequest', () => {
   it('verifies nothing when the configured secret is empty', () => {
     expect(verifyVapiRequest({ secret: '', headers: { 'x-vapi-secret': '' }, rawBody }).ok).toBe(false);
     expect(verifyVapiRequest({ secret: '', headers: { authorization: 'Bearer ' }, rawBody }).ok).toBe(false);
+  });
+});
+
+describe('verifyVapiRequest with a configured plan (Vapi HMACAuthenticationPlan, BearerAuthenticationPlan)', () => {
+  const now = at(1_700_000_010);
+  const plan = (value: unknown) => VapiAuthPlanSchema.parse(value);
+  // Computed independently with openssl dgst (see the vectors above); the secret is the same.
+  const sha512Hex =
+    '39c7e524a488f0c277cff53f9838224de2db2e1176cf2b8439c1f069ab55c5d15c13f2cb4b204b46a4081b7f1f33e1f50b22d995f50f8a977de374f34cc48637';
+  const sha1Base64 = '4weoK/Fox6CwlNgC1K/fD2dHqcc=';
+
+  it('accepts sha512 in custom headers with a prefix, and nothing else', () => {
+    const sha512 = plan({
+      type: 'hmac',
+      algorithm: 'sha512',
+      signatureHeader: 'X-Hub-Signature',
+      timestampHeader: 'X-Hub-Time',
+      signaturePrefix: 'sha512=',
+    });
+    const headers = { 'x-hub-signature': `sha512=${sha512Hex}`, 'x-hub-time': '1700000000' };
+    expect(verifyVapiRequest({ secret, plan: sha512, headers, rawBody, now })).toEqual({
+      ok: true,
+      method: 'hmac',
+    });
+    // The default credentials are not accepted beside a configured plan.
+    expect(
+      verifyVapiRequest({ secret, plan: sha512, headers: { 'x-vapi-secret': secret }, rawBody, now }),
+    ).toEqual({
+      ok: false,
+      reason: 'missing',
+    });
+    expect(verifyVapiRequest({ secret, plan: sha512, headers: vectorSeconds, rawBody, now }).ok).toBe(false);
+  });
+
+  it('accepts a base64 sha1 signature and rejects it hex-encoded', () => {
+    const sha1 = plan({ type: 'hmac', algorithm: 'sha1', signatureEncoding: 'base64' });
+    const headers = { 'x-signature': sha1Base64, 'x-timestamp': '1700000000' };
+    expect(verifyVapiRequest({ secret, plan: sha1, headers, rawBody, now }).ok).toBe(true);
+    const hex = Buffer.from(sha1Base64, 'base64').toString('hex');
+    expect(
+      verifyVapiRequest({ secret, plan: sha1, headers: { ...headers, 'x-signature': hex }, rawBody, now }).ok,
+    ).toBe(false);
+  });
+
+  it('decodes a base64 secret before signing with it', () => {
+    const base64Key = plan({ type: 'hmac', algorithm: 'sha256', secretIsBase64: true });
+    const headers = {
+      'x-signature': 'a9c9191b549f5b008f1f48c0a706742be693814a23555dada110660bf52457c4',
+      'x-timestamp': '1700000000',
+    };
+    const input = { plan: base64Key, headers, rawBody, now };
+    expect(verifyVapiRequest({ ...input, secret: 'cmF3LWtleS1ieXRlcy0wMTIzNDU2Nzg5' }).ok).toBe(true);
+  });
+
+  it('still rejects a stale timestamp under a custom plan', () => {
+    const sha512 = plan({ type: 'hmac', algorithm: 'sha512' });
+    const headers = { 'x-signature': sha512Hex, 'x-timestamp': '1700000000' };
+    expect(verifyVapiRequest({ secret, plan: sha512, headers, rawBody, now: at(1_700_000_400) })).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
+  });
+
+  it('reads a bearer token from a custom header, with or without the prefix', () => {
+    const prefixed = plan({ type: 'bearer', headerName: 'X-Api-Key' });
+    const bare = plan({ type: 'bearer', headerName: 'X-Api-Key', bearerPrefixEnabled: false });
+    expect(
+      verifyVapiRequest({ secret, plan: prefixed, headers: { 'x-api-key': `Bearer ${secret}` }, rawBody }).ok,
+    ).toBe(true);
+    expect(verifyVapiRequest({ secret, plan: bare, headers: { 'x-api-key': secret }, rawBody }).ok).toBe(
+      true,
+    );
+    expect(
+      verifyVapiRequest({ secret, plan: bare, headers: { authorization: `Bearer ${secret}` }, rawBody }).ok,
+    ).toBe(false);
+  });
+
+  it.each([
+    [{ type: 'hmac', algorithm: 'md5' }, 'algorithm'],
+    [{ type: 'hmac', algorithm: 'sha256', includeTimestamp: false }, 'replayed forever'],
+    [{ type: 'hmac', algorithm: 'sha256', payloadFormat: '{method}{url}{body}' }, '{timestamp}.{body}'],
+    [{ type: 'hmac', algorithm: 'sha256', messageIdHeader: 'svix-id' }, 'messageIdHeader'],
+    [{ type: 'hmac', algorithm: 'sha256', secretKey: 'pasted' }, 'secretKey'],
+    [{ type: 'oauth2' }, 'type'],
+  ])('refuses the plan %j, saying why', (value, words) => {
+    const result = VapiAuthPlanSchema.safeParse(value);
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toContain(words);
   });
 });
 
