@@ -160,19 +160,18 @@ async function postClaimed(
   try {
     created = await calendly.createInvitee(request);
   } catch (error) {
-    if (error instanceof SlotUnavailableError) {
-      // "Not available" may mean our own earlier attempt took it (a POST that timed out but went through,
-      // not yet visible to the first lookup): look once more before telling the caller it failed.
+    if (error instanceof SlotUnavailableError || error instanceof VendorRejectedError) {
+      // A refusal may mean our own earlier attempt took the time (a POST that timed out but went through,
+      // not yet visible to the first lookup), and Calendly documents no wording for "taken", so any refusal
+      // is checked: look once more before telling the caller it failed.
       if (booking.attempts > 1 || mustReconcile) {
         const found = await lookUp().catch(() => null);
         if (found) return await bookedAs(found, true);
         // Calendly's lists may lag behind its writes: give our invitee time to show up before giving up.
         if (booking.attempts < RECONCILE_ATTEMPTS) return await retryLater(booking, error, true, deps);
       }
-      return await failBooking(booking, 'slot_unavailable', error.message, deps);
-    }
-    if (error instanceof VendorRejectedError) {
-      return await failBooking(booking, 'booking_rejected', error.message, deps);
+      const code = error instanceof SlotUnavailableError ? 'slot_unavailable' : 'booking_rejected';
+      return await failBooking(booking, code, error.message, deps);
     }
     if (error instanceof VendorRateLimitedError) {
       return await deferBooking(

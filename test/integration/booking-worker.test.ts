@@ -20,7 +20,7 @@ import { upcomingWeekday } from '../fixtures/vapi-messages.ts';
 type Worker = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const ZONE = 'America/New_York';
 /** CALENDLY_BOOKINGS_PER_MINUTE of this file's stack: the tests before the budget test use part of it. */
-const BOOKINGS_PER_MINUTE = 10;
+const BOOKINGS_PER_MINUTE = 12;
 
 function sqsEvent(bookingId: string, copies = 1): SQSEvent {
   return {
@@ -185,6 +185,29 @@ describe('booking worker (real handler, DynamoDB Local, Calendly sandbox)', () =
 
     // The retry cannot see our invitee in the list yet, posts, and hears "not available" (our own booking).
     sandbox().setListingLag(60_000);
+    await fastForward(booking.bookingId, 'dueAt', 1_000);
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect(await store.bookings.get(booking.bookingId)).toMatchObject({ status: 'queued' });
+
+    sandbox().setListingLag(0);
+    await fastForward(booking.bookingId, 'dueAt', 1_000);
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    expect((await store.bookings.get(booking.bookingId))?.status).toBe('booked');
+    expect(inviteesFor(booking.bookingId)).toHaveLength(1);
+  });
+
+  it('looks its lost post up before believing a refusal in words it does not know', async () => {
+    const booking = await queuedBooking();
+    sandbox().injectFault({ endpoint: 'create_invitee', status: 'drop', afterCommit: true });
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+
+    // The retry's lookup misses our invitee (lagging lists); its post is refused with an unknown wording.
+    sandbox().setListingLag(60_000);
+    sandbox().injectFault({
+      endpoint: 'create_invitee',
+      status: 400,
+      body: { title: 'Invalid Argument', message: 'The supplied parameters are invalid.', details: [] },
+    });
     await fastForward(booking.bookingId, 'dueAt', 1_000);
     await worker(sqsEvent(booking.bookingId), lambdaContext());
     expect(await store.bookings.get(booking.bookingId)).toMatchObject({ status: 'queued' });

@@ -299,6 +299,21 @@ describe('createCalendlyClient: error mapping', () => {
     expect(error.message).not.toContain('Ada@Example.com');
   });
 
+  it.each([
+    [
+      'the detail code a known client reads',
+      { parameter: 'start_time', message: 'is invalid', code: 'already_filled' },
+    ],
+    ['"already filled" wording', { parameter: 'start_time', message: 'This spot has already been filled' }],
+  ])('maps a 400 carrying %s to SlotUnavailableError', async (_label, detail) => {
+    sandbox.injectFault({
+      endpoint: 'create_invitee',
+      status: 400,
+      body: { title: 'Invalid Argument', message: 'The supplied parameters are invalid.', details: [detail] },
+    });
+    expect(await failure(() => client.createInvitee(booking()))).toBeInstanceOf(SlotUnavailableError);
+  });
+
   it('maps other 4xx answers to VendorRejectedError', async () => {
     const badLocation = await failure(() =>
       client.createInvitee(booking({ location: { kind: 'zoom_conference' } })),

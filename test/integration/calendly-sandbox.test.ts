@@ -422,13 +422,20 @@ describe('Calendly sandbox: booking', () => {
     const byEmail = await get('/scheduled_events', {
       user: sandbox.user.uri,
       invitee_email: 'ADA@example.com',
-      min_start_time: '2026-10-30T14:00:00.000000Z',
+      min_start_time: '2026-10-30T13:59:00.000000Z',
       max_start_time: '2026-10-30T14:01:00.000000Z',
       status: 'active',
     });
     expect(byEmail.body.collection.map((event: { start_time: string }) => event.start_time)).toEqual([
       '2026-10-30T14:00:00.000000Z',
     ]);
+    // Calendly does not say the bounds are inclusive; the sandbox reads both strictly.
+    const onTheBound = await get('/scheduled_events', {
+      user: sandbox.user.uri,
+      min_start_time: '2026-10-30T14:00:00.000000Z',
+      max_start_time: '2026-10-30T16:00:00.000000Z',
+    });
+    expect(onTheBound.body.collection).toEqual([]);
     const canceled = await get('/scheduled_events', { user: sandbox.user.uri, status: 'canceled' });
     expect(canceled.body.collection).toEqual([]);
     const eventUuid = byEmail.body.collection[0].uri.split('/').pop();

@@ -173,7 +173,9 @@ export function listScheduledEvents({ store, url }: ApiContext): ApiResult {
   const items = [...store.events.values()]
     .filter((event) => store.listingLagMs === 0 || event.createdAt <= listedBefore)
     .filter((event) => status === null || event.status === status)
-    .filter((event) => minMs === null || event.startMs >= minMs)
+    // Calendly does not say whether either bound is inclusive: the sandbox takes the strict reading of both, so
+    // a client that puts an exact start on a bound misses it here as it could in Calendly.
+    .filter((event) => minMs === null || event.startMs > minMs)
     .filter((event) => maxMs === null || event.startMs < maxMs)
     // Case-insensitive: Calendly's own matching is undocumented, and emails are case-insensitive in practice.
     .filter(

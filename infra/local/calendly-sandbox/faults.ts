@@ -1,8 +1,12 @@
 /** Injected faults and latency: how tests make the sandbox slow, rate limited or broken on purpose. */
 import type { EndpointSelector, SandboxEndpoint } from './endpoints.ts';
+import type { CalendlyErrorBody } from './errors.ts';
 
-/** What an injected fault answers. 'drop' closes the connection without any response (a network error). */
-export type FaultStatus = 429 | 500 | 502 | 503 | 'drop';
+/**
+ * What an injected fault answers. 'drop' closes the connection without any response (a network error); 400
+ * is a refusal, with the body given in the fault (Calendly's wording for some refusals is undocumented).
+ */
+export type FaultStatus = 400 | 429 | 500 | 502 | 503 | 'drop';
 
 /** A fault to inject into the next `times` matching requests. */
 export interface FaultSpec {
@@ -17,6 +21,8 @@ export interface FaultSpec {
    * (a lost response). Default false: the request has no effect.
    */
   afterCommit?: boolean;
+  /** The error body to answer with; default: Calendly's body for the status. */
+  body?: CalendlyErrorBody;
 }
 
 interface ArmedFault {
@@ -25,6 +31,7 @@ interface ArmedFault {
   remaining: number;
   resetSeconds: number;
   afterCommit: boolean;
+  body: CalendlyErrorBody | undefined;
 }
 
 /** A fault that fired for one request. */
@@ -32,6 +39,7 @@ export interface FiredFault {
   status: FaultStatus;
   resetSeconds: number;
   afterCommit: boolean;
+  body: CalendlyErrorBody | undefined;
 }
 
 /** Armed faults and configured latency. */
@@ -51,6 +59,7 @@ export class FaultBook {
       remaining: spec.times ?? 1,
       resetSeconds: spec.resetSeconds ?? 60,
       afterCommit: spec.afterCommit ?? false,
+      body: spec.body,
     });
   }
 
@@ -67,7 +76,8 @@ export class FaultBook {
     if (fault === undefined) return null;
     fault.remaining -= 1;
     this.faults = this.faults.filter((candidate) => candidate.remaining > 0);
-    return { status: fault.status, resetSeconds: fault.resetSeconds, afterCommit: fault.afterCommit };
+    const { status, resetSeconds, afterCommit, body } = fault;
+    return { status, resetSeconds, afterCommit, body };
   }
 
   /** Sets latency for one endpoint, or for all of them when `endpoint` is omitted (0 removes it). */

@@ -367,5 +367,5 @@ function faultAnswer(fault: FiredFault, headers: RateLimitHeaders): Answer {
   if (fault.status === 429) {
     return rateLimited({ ...headers, 'X-RateLimit-Reset': String(fault.resetSeconds) });
   }
-  return { status: fault.status, body: serverErrorBody(fault.status), headers: { ...headers } };
+  return { status: fault.status, body: fault.body ?? serverErrorBody(fault.status), headers: { ...headers } };
 }

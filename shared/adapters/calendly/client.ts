@@ -65,9 +65,13 @@ const DEFAULT_TIMEOUT_MS = 8000;
 const RETRY_DELAY_MS = 200;
 const PAGE_SIZE = 100;
 const DEFAULT_RATE_LIMIT_RESET_SECONDS = 60;
+// Calendly does not say whether min_start_time is inclusive: search a window around the start, match exactly.
 const FIND_WINDOW_MS = 60_000;
-// Wording Calendly (and clients in the wild) use when a start time cannot be booked (reference §4.4).
-const SLOT_UNAVAILABLE = /not available|no longer available|unavailable|already (been )?(booked|taken)/i;
+// Calendly documents no status for a taken time (reference §4.4). Recognised: the `code` a known client reads
+// in `details[]`, and the wording Calendly and clients in the wild use in `message` and `details[].message`.
+const SLOT_UNAVAILABLE_CODES: ReadonlySet<string> = new Set(['already_filled']);
+const SLOT_UNAVAILABLE =
+  /not available|no longer available|unavailable|already (been )?(booked|taken|filled)/i;
 
 type Attempt =
   | { kind: 'response'; status: number; headers: Headers; text: string }
@@ -314,7 +318,7 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
         {
           user: query.userUri,
           invitee_email: query.email,
-          min_start_time: calendlyTime(startMs),
+          min_start_time: calendlyTime(startMs - FIND_WINDOW_MS),
           max_start_time: calendlyTime(startMs + FIND_WINDOW_MS),
           status: 'active',
         },
@@ -406,8 +410,17 @@ function resetSeconds(headers: Headers): number {
     : DEFAULT_RATE_LIMIT_RESET_SECONDS;
 }
 
-/** True when the top-level message, or a detail about start_time (or about nothing named), says "not available". */
+/**
+ * True when a detail carries a "slot filled" code, or the top-level message or a detail about start_time (or
+ * about nothing named) says "not available".
+ */
 function saysSlotUnavailable(body: CalendlyError): boolean {
+  if (
+    (body.details ?? []).some(
+      (detail) => detail.code !== undefined && SLOT_UNAVAILABLE_CODES.has(detail.code),
+    )
+  )
+    return true;
   const details = (body.details ?? []).filter(
     (detail) => detail.parameter === undefined || detail.parameter === 'start_time',
   );

@@ -4,12 +4,21 @@
  */
 import * as z from '../../zod.ts';
 
-/** Calendly's error body `{ title, message, details? }`; every part optional so odd bodies still parse. */
+/**
+ * Calendly's error body `{ title, message, details?: [{ parameter?, message, code? }] }` (reference §4.4);
+ * every part optional so odd bodies still parse.
+ */
 export const CalendlyErrorSchema = z.looseObject({
   title: z.optional(z.string()),
   message: z.optional(z.string()),
   details: z.optional(
-    z.array(z.looseObject({ parameter: z.optional(z.string()), message: z.optional(z.string()) })),
+    z.array(
+      z.looseObject({
+        parameter: z.optional(z.string()),
+        message: z.optional(z.string()),
+        code: z.optional(z.string()),
+      }),
+    ),
   ),
 });
 export type CalendlyError = z.infer<typeof CalendlyErrorSchema>;
