@@ -98,6 +98,59 @@ describe('createCalendlyClient: reads', () => {
     });
   });
 
+  it('reads every event type the spec allows, and leaves out only one it cannot use', async () => {
+    // Spec-valid but unlike the seed: a fractional duration, a location without `kind`, and a group type
+    // with fractional invitees_remaining; beside them, an item without a uri that no booking could use.
+    const eventType = (uuid: string, extra: Record<string, unknown>) => ({
+      uri: `https://api.calendly.com/event_types/${uuid}`,
+      name: uuid,
+      slug: uuid,
+      active: true,
+      scheduling_url: `https://calendly.com/x/${uuid}`,
+      duration: 30,
+      kind: 'solo',
+      ...extra,
+    });
+    const pages: Record<string, unknown> = {
+      '/event_types': {
+        collection: [
+          eventType('FRACTIONAL', { duration: 22.5 }),
+          eventType('NO-KIND', {
+            locations: [{ location: 'somewhere' }, { kind: 'physical', location: 'Office' }],
+          }),
+          { name: 'broken', active: true },
+        ],
+        pagination: { next_page_token: null },
+      },
+      '/event_type_available_times': {
+        collection: [
+          { status: 'available', invitees_remaining: 2.5, start_time: '2026-10-30T14:00:00.000000Z' },
+        ],
+      },
+    };
+    const spec = createCalendlyClient({
+      baseUrl: 'https://api.calendly.com',
+      token: 't',
+      fetch: async (input) =>
+        new Response(JSON.stringify(pages[new URL(String(input)).pathname]), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        }),
+    });
+    const types = await spec.listEventTypes('https://api.calendly.com/users/U');
+    expect(types.map((type) => [type.name, type.durationMinutes])).toEqual([
+      ['FRACTIONAL', 22.5],
+      ['NO-KIND', 30],
+    ]);
+    expect(types[1]?.locations).toEqual([{ kind: 'physical', location: 'Office' }]);
+    const times = await spec.listAvailableTimes(
+      'https://api.calendly.com/event_types/FRACTIONAL',
+      '2026-10-30T13:00:00Z',
+      '2026-10-30T20:00:00Z',
+    );
+    expect(times).toHaveLength(1);
+  });
+
   it('reads one event type by URI', async () => {
     const cleaning = await client.getEventType(sandbox.eventTypes.cleaning.uri);
     expect(cleaning).toMatchObject({ name: 'Cleaning', durationMinutes: 60, active: true });

@@ -118,6 +118,7 @@ describe('Calendly sandbox: users and event types', () => {
       timezone: ZONE,
       current_organization: sandbox.user.organizationUri,
       resource_type: 'User',
+      locale: 'en',
     });
     const byId = await get(`/users/${sandbox.user.uri.split('/').pop()}`);
     expect(byId.body.resource.uri).toBe(sandbox.user.uri);
@@ -267,7 +268,10 @@ describe('Calendly sandbox: booking', () => {
       event_type: consultation.uri,
       invitees_counter: { total: 1, active: 1, limit: 1 },
       location: { type: 'physical' },
+      calendar_event: { kind: 'google', external_id: expect.any(String) },
     });
+    // Typed as an optional string in the spec: absent, never null.
+    expect(event.body.resource).not.toHaveProperty('meeting_notes_html');
 
     const consultations = await availability(consultation.uri);
     expect(consultations).not.toContain('2026-10-30T14:00:00.000000Z');

@@ -18,6 +18,7 @@ export function userResource(user: UserRecord) {
     email: user.email,
     scheduling_url: user.schedulingUrl,
     timezone: user.timezone,
+    locale: 'en',
     avatar_url: null,
     created_at: calendlyTime(user.createdAt),
     updated_at: calendlyTime(user.createdAt),
@@ -95,8 +96,9 @@ export function scheduledEventResource(
     })),
     ...(event.cancellation ? { cancellation: cancellationResource(event.cancellation) } : {}),
     meeting_notes_plain: null,
-    meeting_notes_html: null,
-    calendar_event: null,
+    // The spec types meeting_notes_html as an optional string (absent when there are none) and the deprecated
+    // calendar_event as an object: the host calendar's entry.
+    calendar_event: { kind: 'google', external_id: event.uuid },
     created_at: calendlyTime(event.createdAt),
     updated_at: calendlyTime(event.updatedAt),
   };

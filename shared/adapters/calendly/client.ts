@@ -30,6 +30,7 @@ import {
   type CalendlyInvitee,
   EventTypeListSchema,
   EventTypeResponseSchema,
+  EventTypeSchema,
   InviteeListSchema,
   InviteeResponseSchema,
   ScheduledEventListSchema,
@@ -237,7 +238,10 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
         { user: userUri, active: 'true' },
         EventTypeListSchema,
       );
-      return eventTypes.map(toEventTypeInfo);
+      return eventTypes.flatMap((item) => {
+        const eventType = EventTypeSchema.safeParse(item);
+        return eventType.success ? [toEventTypeInfo(eventType.data)] : [];
+      });
     },
 
     async getEventType(uri: string): Promise<EventTypeInfo> {
@@ -355,9 +359,11 @@ function toEventTypeInfo(eventType: CalendlyEventType): EventTypeInfo {
     durationMinutes: eventType.duration,
     kind: eventType.kind === 'group' ? 'group' : 'solo',
     poolingType: eventType.pooling_type ?? null,
-    locations: (eventType.locations ?? []).map((location) => {
+    locations: (eventType.locations ?? []).flatMap((location) => {
+      const { kind } = location;
+      if (!kind) return [];
       const detail = location.location ?? location.phone_number ?? undefined;
-      return detail === undefined ? { kind: location.kind } : { kind: location.kind, location: detail };
+      return [detail === undefined ? { kind } : { kind, location: detail }];
     }),
     customQuestions: (eventType.custom_questions ?? []).map((question) => ({
       name: question.name,

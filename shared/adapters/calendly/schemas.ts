@@ -62,20 +62,21 @@ const CustomQuestionSchema = z.looseObject({
   answer_choices: z.nullish(z.array(z.string())),
 });
 
+// The spec does not require `kind` on an event type's location; one without it cannot be sent back.
 const LocationConfigurationSchema = z.looseObject({
-  kind: z.string(),
+  kind: z.nullish(z.string()),
   location: z.nullish(z.string()),
   phone_number: z.nullish(z.string()),
 });
 
-/** One EventType (§2.3). */
+/** One EventType (§2.3). `duration` is a number in the spec, not an integer (cells round it outward). */
 export const EventTypeSchema = z.looseObject({
   uri: z.string(),
   name: z.nullable(z.string()),
   slug: z.nullable(z.string()),
   active: z.boolean(),
   scheduling_url: z.string(),
-  duration: z.number().check(z.int(), z.positive()),
+  duration: z.number().check(z.positive()),
   kind: z.string(),
   pooling_type: z.nullish(z.string()),
   locations: z.nullish(z.array(LocationConfigurationSchema)),
@@ -86,9 +87,12 @@ export type CalendlyEventType = z.infer<typeof EventTypeSchema>;
 /** GET /event_types/{uuid}. */
 export const EventTypeResponseSchema = z.looseObject({ resource: EventTypeSchema });
 
-/** GET /event_types. */
+/**
+ * GET /event_types. Items are read one by one (`EventTypeSchema`): an event type this adapter cannot use
+ * is left out instead of failing the whole list, and every other service stays bookable.
+ */
 export const EventTypeListSchema = z.looseObject({
-  collection: z.array(EventTypeSchema),
+  collection: z.array(z.unknown()),
   pagination: PaginationSchema,
 });
 
@@ -97,7 +101,7 @@ export const AvailableTimesSchema = z.looseObject({
   collection: z.array(
     z.looseObject({
       status: z.string(),
-      invitees_remaining: z.number().check(z.int()),
+      invitees_remaining: z.number(),
       start_time: z.string(),
     }),
   ),
