@@ -7,14 +7,14 @@ import { pathToFileURL } from 'node:url';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BookingStack } from './booking-stack.ts';
-import { readSettings, readStage } from './stages.ts';
+import { readSettings, readStage, SettingsError } from './stages.ts';
 
 /** Adds the booking stack for the context's stage to `app`, with cdk-nag unless `nag=false`. */
 export function defineApp(app: App): BookingStack {
   const stage = readStage(app.node);
   const stack = new BookingStack(app, `VoiceBooking-${stage.name}`, {
     stage,
-    settings: readSettings(app.node),
+    settings: readSettings(app.node, stage),
     description: `Voice appointment booking (${stage.name}): Twilio -> Vapi -> Calendly`,
   });
   Tags.of(stack).add('project', 'voice-booking');
@@ -25,5 +25,12 @@ export function defineApp(app: App): BookingStack {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  defineApp(new App());
+  try {
+    defineApp(new App());
+  } catch (error) {
+    // A settings problem is the operator's to fix: say what, without a stack trace.
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }

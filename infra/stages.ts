@@ -22,6 +22,8 @@ export interface AlarmThresholds {
   readonly throttles: number;
   /** Age of the oldest booking waiting in the queue (a caller is waiting for that SMS). */
   readonly oldestBookingAge: Duration;
+  /** twilio-voice or vapi-tools failed invocations in 5 minutes (the caller heard an error or silence). */
+  readonly callPathErrors: number;
 }
 
 export interface StageConfig {
@@ -38,6 +40,8 @@ export interface StageConfig {
   /** Default-stage throttling of the HTTP API (requests per second, burst). */
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly alarms: AlarmThresholds;
+  /** Context keys the stage will not synthesize without (each with why it is needed). */
+  readonly requiredSettings: Readonly<Partial<Record<SettingKey | 'alarmEmail', string>>>;
 }
 
 export const STAGES = {
@@ -49,7 +53,14 @@ export const STAGES = {
     tableDeletionProtection: false,
     metricsNamespace: 'VoiceBookingDev',
     apiThrottle: { rateLimit: 10, burstLimit: 20 },
-    alarms: { workerErrors: 5, api5xx: 10, throttles: 5, oldestBookingAge: Duration.minutes(30) },
+    alarms: {
+      workerErrors: 5,
+      api5xx: 10,
+      throttles: 5,
+      oldestBookingAge: Duration.minutes(30),
+      callPathErrors: 5,
+    },
+    requiredSettings: {},
   },
   prod: {
     name: 'prod',
@@ -60,7 +71,17 @@ export const STAGES = {
     metricsNamespace: 'VoiceBooking',
     // A small business takes a few calls at once; each call is a handful of webhooks per second at most.
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
-    alarms: { workerErrors: 0, api5xx: 0, throttles: 0, oldestBookingAge: Duration.minutes(15) },
+    alarms: {
+      workerErrors: 0,
+      api5xx: 0,
+      throttles: 0,
+      oldestBookingAge: Duration.minutes(15),
+      callPathErrors: 0,
+    },
+    requiredSettings: {
+      alarmEmail: 'where alarms are sent; without it a failing phone line pages nobody',
+      twilioPhoneNumber: 'the number callers dial, and the sender of every confirmation SMS',
+    },
   },
 } as const satisfies Record<StageName, StageConfig>;
 
@@ -68,7 +89,9 @@ export const STAGES = {
 export function readStage(node: Node): StageConfig {
   const raw = node.tryGetContext('stage') ?? 'dev';
   if (!STAGE_NAMES.includes(raw)) {
-    throw new Error(`context stage must be one of ${STAGE_NAMES.join(', ')}, got ${JSON.stringify(raw)}`);
+    throw new SettingsError([
+      `context stage must be one of ${STAGE_NAMES.join(', ')}, got ${JSON.stringify(raw)}`,
+    ]);
   }
   return STAGES[raw as StageName];
 }
@@ -145,10 +168,22 @@ function contextString(node: Node, key: string): string | undefined {
   return text === '' ? undefined : text;
 }
 
-/** Reads and validates the non-secret settings; throws listing every bad value at once. */
-export function readSettings(node: Node): AppSettings {
+/** Settings that cannot make a stack: the message lists every problem and is meant to be printed as is. */
+export class SettingsError extends Error {
+  constructor(problems: readonly string[]) {
+    super(`invalid settings:\n  ${problems.join('\n  ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Reads and validates the non-secret settings; throws listing every bad or missing value at once. */
+export function readSettings(node: Node, stage?: StageConfig): AppSettings {
   const environment: Partial<Record<EnvName, string>> = {};
   const problems: string[] = [];
+  for (const [key, why] of Object.entries(stage?.requiredSettings ?? {})) {
+    if (contextString(node, key) === undefined)
+      problems.push(`stage ${stage?.name} needs -c ${key}=...: ${why}`);
+  }
   for (const [key, setting] of Object.entries(SETTINGS)) {
     const value = contextString(node, key);
     if (value === undefined) continue;
@@ -160,6 +195,6 @@ export function readSettings(node: Node): AppSettings {
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
     problems.push('context alarmEmail must be an email address');
   }
-  if (problems.length > 0) throw new Error(`invalid settings:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new SettingsError(problems);
   return alarmEmail === undefined ? { environment } : { environment, alarmEmail };
 }

@@ -122,6 +122,8 @@ export function createToolCallRunner(deps: ToolRunDeps, idempotency: ToolCallIde
 
   async function runOne(request: ToolCallRequest, call: CallContext | null): Promise<ToolCallResult> {
     const started = Date.now();
+    // The denominator of the crash and calendar-unavailable rates the alarms watch.
+    metrics.addMetric('ToolCalled', 'Count', 1);
     let result: string;
     try {
       result = await runWithReplayWait(request, call);

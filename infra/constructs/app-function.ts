@@ -10,6 +10,9 @@ import { lambdaBundling, PROJECT_ROOT } from '../bundling.ts';
 import { FUNCTIONS, type FunctionName, functionEntry } from '../routes.ts';
 import type { StageConfig } from '../stages.ts';
 
+/** Powertools service name of every function: the `service` dimension of every business metric. */
+export const SERVICE_NAME = 'voice-booking';
+
 export interface AppFunctionProps {
   readonly name: FunctionName;
   readonly stage: StageConfig;
@@ -65,7 +68,7 @@ export class AppFunction extends Construct implements IGrantable {
       tracing: Tracing.ACTIVE,
       bundling: lambdaBundling(),
       environment: definedOnly({
-        POWERTOOLS_SERVICE_NAME: 'voice-booking',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: stage.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: stage.metricsNamespace,
         NODE_OPTIONS: '--enable-source-maps',

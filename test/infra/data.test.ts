@@ -11,7 +11,9 @@ let prod: Synth;
 
 beforeAll(() => {
   dev = synthApp();
-  prod = synthApp({ context: { stage: 'prod', alarmEmail: 'ops@example.com' } });
+  prod = synthApp({
+    context: { stage: 'prod', alarmEmail: 'ops@example.com', twilioPhoneNumber: '+14155550100' },
+  });
 });
 
 const resourceOf = (synth: Synth, construct: { node: { defaultChild?: unknown } }) =>
@@ -177,8 +179,8 @@ describe('BookingAlarms', () => {
   });
 
   it('alarms on throttles summed over every function', () => {
-    const [alarm] = Object.values(resources(prod.template, 'AWS::CloudWatch::Alarm')).filter(
-      (candidate) => candidate.Properties?.Metrics,
+    const [alarm] = Object.values(resources(prod.template, 'AWS::CloudWatch::Alarm')).filter((candidate) =>
+      JSON.stringify(candidate.Properties?.Metrics ?? []).includes('"Expression":"SUM('),
     );
     const metrics = alarm?.Properties?.Metrics as {
       Expression?: string;
@@ -206,6 +208,77 @@ describe('BookingAlarms', () => {
         ]),
       },
     });
+  });
+
+  const businessAlarm = (id: string) => {
+    const alarm = prod.template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { AlarmDescription: Match.anyValue() },
+    });
+    return Object.entries(alarm).find(([logical]) => logical.includes(id))?.[1]?.Properties as
+      | {
+          Threshold: number;
+          Metrics: {
+            Id: string;
+            Expression?: string;
+            MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: unknown[] } };
+          }[];
+        }
+      | undefined;
+  };
+
+  it.each([
+    ['CallFallbackRate', 'CallFallback', ['CallFallback', 'CallHandedToVapi'], 50],
+    ['ToolCrashRate', 'ToolCrashed', ['ToolCrashed', 'ToolCalled'], 10],
+    ['ToolCalendarUnavailableRate', 'ToolCalendarUnavailable', ['ToolCalendarUnavailable', 'ToolCalled'], 25],
+  ])(
+    'alarms on the %s of the business metrics, which answer 200 while the line fails',
+    (id, failed, metrics, percent) => {
+      const alarm = businessAlarm(id);
+      expect(alarm?.Threshold).toBe(percent);
+      const stats = alarm?.Metrics.filter((metric) => metric.MetricStat) ?? [];
+      expect(stats.map((metric) => metric.MetricStat?.Metric.MetricName).sort()).toEqual([...metrics].sort());
+      for (const metric of stats) {
+        expect(metric.MetricStat?.Metric).toMatchObject({
+          Namespace: STAGES.prod.metricsNamespace,
+          Dimensions: [{ Name: 'service', Value: 'voice-booking' }],
+        });
+      }
+      const expression = alarm?.Metrics.find((metric) => metric.Expression)?.Expression ?? '';
+      expect(expression).toMatch(/^IF\(.* >= \d+, 100 \* FILL\(f, 0\) \/ /);
+      expect(stats.find((metric) => metric.Id === 'f')?.MetricStat?.Metric.MetricName).toBe(failed);
+    },
+  );
+
+  it("alarms on call-path function errors and on p99 latency against the vendors' timeouts", () => {
+    for (const name of ['twilio-voice', 'vapi-tools'] as const) {
+      expect(alarmFor(prod, 'Errors', { Ref: functionId(prod, name) })[0]?.Properties?.Threshold).toBe(0);
+    }
+    const [tools] = alarmFor(prod, 'Duration', { Ref: functionId(prod, 'vapi-tools') });
+    expect(tools?.Properties).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 10_000 });
+    const [voice] = alarmFor(prod, 'Duration', { Ref: functionId(prod, 'twilio-voice') });
+    expect(voice?.Properties).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 5_000 });
+  });
+
+  it('draws calls, bookings, failures, latency and every alarm on one dashboard', () => {
+    const dashboards = resources(prod.template, 'AWS::CloudWatch::Dashboard');
+    expect(Object.keys(dashboards)).toHaveLength(1);
+    const body = JSON.stringify(Object.values(dashboards)[0]?.Properties?.DashboardBody);
+    for (const words of [
+      'Calls',
+      'Bookings',
+      'Failures',
+      'Latency',
+      'CallFallback',
+      'BookingConfirmed',
+      'ToolCrashed',
+      'p99',
+    ]) {
+      expect(body).toContain(words);
+    }
+    // The alarm status widget lists every alarm by its ARN.
+    for (const alarmId of Object.keys(resources(prod.template, 'AWS::CloudWatch::Alarm'))) {
+      expect(body).toContain(`"${alarmId}","Arn"`);
+    }
   });
 
   it('subscribes the alarm email only when one is given', () => {

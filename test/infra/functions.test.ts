@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
 import { FUNCTIONS, type FunctionName } from '../../infra/routes.ts';
-import { readSettings, readStage, STAGES } from '../../infra/stages.ts';
+import { readSettings, readStage, SettingsError, STAGES } from '../../infra/stages.ts';
 import { ENV, SECRET_NAMES } from '../../shared/env.ts';
 import { functionEnvironment, functionId, logicalId, resources, type Synth, synthApp } from './synth.ts';
 
@@ -191,6 +191,20 @@ describe('readSettings', () => {
     ).toEqual({
       VAPI_AUTH_PLAN: '{"type":"hmac","algorithm":"sha512"}',
     });
+  });
+
+  it('refuses to make a prod stack without the alarm email and the phone number, saying why', () => {
+    const prod = STAGES.prod;
+    expect(() => readSettings(nodeWith({}), prod)).toThrow(SettingsError);
+    expect(() => readSettings(nodeWith({}), prod)).toThrow(
+      /needs -c alarmEmail=[\s\S]*needs -c twilioPhoneNumber=/,
+    );
+    expect(
+      readSettings(nodeWith({ alarmEmail: 'ops@example.com', twilioPhoneNumber: '+14155550100' }), prod),
+    ).toMatchObject({
+      alarmEmail: 'ops@example.com',
+    });
+    expect(readSettings(nodeWith({}), STAGES.dev)).toEqual({ environment: {} });
   });
 
   it('treats a blank context value as unset', () => {
