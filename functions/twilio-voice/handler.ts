@@ -101,7 +101,7 @@ async function within<T>(
   }
 }
 
-/** Most of the Vapi budget that recording the call may take (DynamoDB answers in milliseconds). */
+/** The most of the caller's wait that recording the call may take (DynamoDB answers in milliseconds). */
 const RECORD_BUDGET_MS = 1000;
 
 async function askVapi(
