@@ -80,8 +80,10 @@ function isCallOver(message: VapiMessage): boolean {
 
 export const handler = httpHandler({
   authenticate: vapiAuthenticator({
-    secret: async () => (await config.get()).VAPI_SERVER_SECRET,
-    plan: async () => (await config.get()).VAPI_AUTH_PLAN,
+    credentials: async () => {
+      const { VAPI_SERVER_SECRET, VAPI_AUTH_PLAN } = await config.get();
+      return { secret: VAPI_SERVER_SECRET, plan: VAPI_AUTH_PLAN };
+    },
   }),
   parse: 'json',
   maxBodyBytes: MAX_VAPI_BODY_BYTES,

@@ -61,14 +61,14 @@ export function twilioAuthenticator(options: {
 
 /** Vapi server-URL credentials (x-vapi-secret, Bearer, or HMAC, or exactly the configured plan); failure -> 401. */
 export function vapiAuthenticator(options: {
-  secret: SecretGetter;
-  plan?: () => Promise<VapiAuthPlan | undefined>;
+  /** The secret and, when the operator configured one, the one plan to accept; read once per request. */
+  credentials: () => Promise<{ secret: string; plan?: VapiAuthPlan | undefined }>;
   now?: () => Date;
 }): Authenticate {
   return async ({ headers, rawBody }) => {
-    const plan = await options.plan?.();
+    const { secret, plan } = await options.credentials();
     const result = verifyVapiRequest({
-      secret: await options.secret(),
+      secret,
       ...(plan ? { plan } : {}),
       headers,
       rawBody,

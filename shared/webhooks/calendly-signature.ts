@@ -4,7 +4,7 @@
  * from now is rejected, which bounds replays of a captured request.
  */
 import { createHmac } from 'node:crypto';
-import { hexDigestEquals } from './constant-time.ts';
+import { digestEquals } from './constant-time.ts';
 
 export type CalendlySignatureResult =
   | { ok: true }
@@ -48,6 +48,6 @@ export function verifyCalendlySignature(input: CalendlySignatureInput): Calendly
   const expected = createHmac('sha256', input.signingKey).update(`${t}.`).update(input.rawBody).digest();
   // Every candidate is compared (no early exit) so timing does not reveal which position matched.
   let matched = false;
-  for (const candidate of candidates) matched = hexDigestEquals(candidate, expected) || matched;
+  for (const candidate of candidates) matched = digestEquals(candidate, 'hex', expected) || matched;
   return matched ? { ok: true } : { ok: false, reason: 'mismatch' };
 }

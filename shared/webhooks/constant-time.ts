@@ -25,8 +25,3 @@ export function digestEquals(presented: string, encoding: 'hex' | 'base64', expe
   const bytes = Buffer.from(presented, encoding);
   return bytes.length === expected.length && timingSafeEqual(bytes, expected);
 }
-
-/** True when a presented hex digest equals the expected raw digest; malformed hex is simply unequal. */
-export function hexDigestEquals(presentedHex: string, expected: Buffer): boolean {
-  return digestEquals(presentedHex, 'hex', expected);
-}

@@ -104,15 +104,16 @@ const DEFAULT_HMAC: HmacPlan = {
   secretIsBase64: false,
 };
 
-type Check = { ok: true; method: VapiAuthMethod } | { ok: false; reason: VapiAuthFailure };
-type VapiAuthFailure = 'missing' | 'mismatch' | 'stale';
-
-function checkHeaderSecret(value: string | undefined, secret: string, method: VapiAuthMethod): Check {
+function checkHeaderSecret(
+  value: string | undefined,
+  secret: string,
+  method: VapiAuthMethod,
+): VapiAuthResult {
   if (value === undefined || value === '') return { ok: false, reason: 'missing' };
   return secretsEqual(value, secret) ? { ok: true, method } : { ok: false, reason: 'mismatch' };
 }
 
-function checkHmac(input: VapiAuthInput, plan: HmacPlan): Check {
+function checkHmac(input: VapiAuthInput, plan: HmacPlan): VapiAuthResult {
   const signature = input.headers[plan.signatureHeader]?.trim();
   const timestamp = input.headers[plan.timestampHeader];
   if (!signature || !timestamp) return { ok: false, reason: 'missing' };
@@ -135,7 +136,7 @@ function checkHmac(input: VapiAuthInput, plan: HmacPlan): Check {
 }
 
 /** The one credential a configured plan describes. */
-function checkPlan(input: VapiAuthInput, plan: VapiAuthPlan): Check {
+function checkPlan(input: VapiAuthInput, plan: VapiAuthPlan): VapiAuthResult {
   if (plan.type === 'hmac') return checkHmac(input, plan);
   const value = input.headers[plan.headerName];
   const token = plan.bearerPrefixEnabled ? bearerToken(value) : value?.trim();
