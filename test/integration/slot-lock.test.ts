@@ -58,6 +58,7 @@ describe('slot lock on DynamoDB Local', () => {
       claimed.booking,
       { code: 'slot_unavailable', message: 'taken' },
       plus(3000),
+      { smsOwed: false },
     );
     return booking;
   }
@@ -198,14 +199,36 @@ describe('slot lock on DynamoDB Local', () => {
     expect(takeover).toMatchObject({ kind: 'claimed', mustReconcile: true });
     if (takeover.kind !== 'claimed') return;
     const ref = { inviteeUri: 'i', eventUri: 'e', cancelUrl: 'c', rescheduleUrl: 'r' };
-    const booked = await store.bookings.markBooked(takeover.booking, ref, plus(71_000));
+    const booked = await store.bookings.markBooked(takeover.booking, ref, plus(71_000), { smsOwed: false });
     expect(booked).toMatchObject({ status: 'booked', calendly: ref });
     expect(await slotItem(slot)).toMatchObject({ state: 'booked' });
     // A redelivered message finds it finished; marking it booked again changes nothing.
-    expect((await store.bookings.markBooked(takeover.booking, ref, plus(72_000))).status).toBe('booked');
+    expect(
+      (await store.bookings.markBooked(takeover.booking, ref, plus(72_000), { smsOwed: false })).status,
+    ).toBe('booked');
     expect(await store.bookings.listDue(plus(10 * 60_000), 10)).not.toContainEqual(
       expect.objectContaining({ bookingId: booking.bookingId }),
     );
+  });
+
+  it('keeps a finished booking due while its SMS is owed: claimSms takes it out, releaseSmsClaim puts it back', async () => {
+    const hold = await heldOrFail(store, holdRequest('CA-owed', freshSlot()));
+    const booking = bookingFor(hold);
+    await store.slots.confirm(hold, booking, plus(1000));
+    const claimed = await store.bookings.claim(booking.bookingId, plus(2000), { staleAfterMs: 60_000 });
+    if (claimed.kind !== 'claimed') throw new Error(claimed.kind);
+    const ref = { inviteeUri: 'i', eventUri: 'e', cancelUrl: 'c', rescheduleUrl: 'r' };
+    await store.bookings.markBooked(claimed.booking, ref, plus(3000), { smsOwed: true });
+    const isDue = async () =>
+      (await store.bookings.listDue(plus(10 * 60_000), 100)).some(
+        (due) => due.bookingId === booking.bookingId,
+      );
+    expect(await isDue()).toBe(true);
+    expect(await store.bookings.claimSms(booking.bookingId, plus(4000))).toBe(true);
+    expect(await isDue()).toBe(false);
+    await store.bookings.releaseSmsClaim(booking.bookingId, plus(5000));
+    expect(await isDue()).toBe(true);
+    expect((await store.bookings.get(booking.bookingId))?.status).toBe('booked');
   });
 
   it('counts the cells of live holds and bookings as occupied, and not those of expired or released holds', async () => {

@@ -16,6 +16,7 @@ import { MinuteWindow, type RateLimitHeaders } from './rate-limit.ts';
 import { EMPTY_TRACKING, type EventTypeRecord, type InviteeRecord, type Tracking } from './records.ts';
 import { eventTypeResource, scheduledEventResource, webhookSubscriptionResource } from './resources.ts';
 import { matchRoute } from './routes.ts';
+import { readSavedState, restoreState, savedPort, saveState } from './state-file.ts';
 import { SandboxStore } from './store.ts';
 import { calendlyTime, isTimeZone, parseInstant } from './time.ts';
 import { type WebhookDelivery, WebhookDispatcher } from './webhooks.ts';
@@ -44,6 +45,11 @@ export interface CalendlySandboxOptions {
   webhookSigningKey?: string;
   /** Additional generic active event types, e.g. to exercise pagination (default 0). */
   extraEventTypes?: number;
+  /**
+   * Keep the calendar (events, invitees, webhook subscriptions) in this JSON file: loaded at start, written
+   * after every change, and served on the saved port again when it is free. Default: memory only.
+   */
+  stateFile?: string;
 }
 
 /** A seeded event type, for tests and local wiring. */
@@ -131,8 +137,17 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
   const token = options.token ?? 'sandbox-token';
   const webhookSigningKey = options.webhookSigningKey ?? 'sandbox-webhook-signing-key';
 
+  const saved = options.stateFile ? readSavedState(options.stateFile) : null;
   const server = createServer();
-  const { url } = await listenLocally(server, { port: options.port });
+  let listening: { url: string };
+  try {
+    listening = await listenLocally(server, { port: options.port ?? savedPort(saved) });
+  } catch (error) {
+    // The saved port is taken: any port will do, the saved URIs are re-issued under the new one.
+    if (options.port !== undefined || savedPort(saved) === undefined) throw error;
+    listening = await listenLocally(server, { port: 0 });
+  }
+  const { url } = listening;
 
   const store = new SandboxStore({
     baseUrl: url,
@@ -142,6 +157,10 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
     minimumNoticeMinutes: options.minimumNoticeMinutes ?? 60,
     extraEventTypes: options.extraEventTypes ?? 0,
   });
+  if (saved) restoreState(store, saved);
+  const persist = () => {
+    if (options.stateFile) saveState(store, options.stateFile);
+  };
   const webhooks = new WebhookDispatcher(store, webhookSigningKey);
   store.onInviteeEvent = (name, invitee, event) => webhooks.dispatch(name, invitee, event);
   const faults = new FaultBook(options.latencyMs ?? 0);
@@ -242,6 +261,7 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
         guests: [],
         schedulingMethod: null,
       });
+      persist();
       return inviteeView(invitee);
     },
     injectFault: (fault) => faults.inject(fault),
@@ -339,6 +359,7 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
       return;
     }
     const { entry, answer } = decide(request, target, body);
+    if (request.method !== 'GET') persist();
     const latency = faults.latencyFor(entry.endpoint);
     if (latency > 0) await sleep(latency, undefined, { ref: false });
     if (answer.drop) {

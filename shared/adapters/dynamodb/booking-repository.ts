@@ -119,8 +119,12 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     throw new Error('could not claim the booking: it kept changing');
   }
 
-  /** Final states leave the pending index and get a retention TTL. */
-  function finishBooking(booking: Booking, set: Record<string, unknown>, now: number) {
+  /**
+   * Final states get a retention TTL and leave the pending index, unless the caller is still owed the
+   * outcome SMS: then the booking stays there, due now, until `claimSms` takes it out, so a worker that dies
+   * between recording the outcome and texting is finished by the sweeper.
+   */
+  function finishBooking(booking: Booking, set: Record<string, unknown>, now: number, smsOwed: boolean) {
     const names: Record<string, string> = { '#status': 'status', '#ttl': 'ttl' };
     const values: Record<string, unknown> = {
       ':posting': 'posting',
@@ -134,10 +138,17 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
       values[`:${name}`] = value;
       assignments.push(`#${name} = :${name}`);
     }
+    const { partitionKey, sortKey } = TABLE_SCHEMA.pendingIndex;
+    let removals = `REMOVE ${partitionKey}, ${sortKey}, postingStartedAt`;
+    if (smsOwed) {
+      assignments.push('dueAt = :now', `${sortKey} = :pendingSk`);
+      values[':pendingSk'] = pendingSortKey(now, booking.bookingId);
+      removals = 'REMOVE postingStartedAt';
+    }
     return {
       TableName: tableName,
       Key: keys.booking(booking.bookingId),
-      UpdateExpression: `SET ${assignments.join(', ')} REMOVE ${TABLE_SCHEMA.pendingIndex.partitionKey}, ${TABLE_SCHEMA.pendingIndex.sortKey}, postingStartedAt`,
+      UpdateExpression: `SET ${assignments.join(', ')} ${removals}`,
       ConditionExpression: '#status IN (:posting, :queued)',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -177,9 +188,10 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     bookingSet: Record<string, unknown>,
     slotUpdate: ReturnType<typeof slotTransition>,
     now: Date,
-    freesCells: boolean,
+    options: { freesCells: boolean; smsOwed: boolean },
   ): Promise<Booking> {
-    const bookingUpdate = finishBooking(booking, bookingSet, now.getTime());
+    const { freesCells } = options;
+    const bookingUpdate = finishBooking(booking, bookingSet, now.getTime(), options.smsOwed);
     const cells = freesCells ? moveCells(tableName, booking.slot, booking.holdId, 'released') : [];
     try {
       await db.send(
@@ -208,17 +220,17 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     get,
     claim,
 
-    markBooked(booking, calendly, now) {
+    markBooked(booking, calendly, now, { smsOwed }) {
       return finish(
         booking,
         { status: 'booked', calendly, mayExist: false },
         slotTransition(booking, 'SET #state = :booked', { ':booked': 'booked' }),
         now,
-        false,
+        { freesCells: false, smsOwed },
       );
     },
 
-    markFailed(booking, failure, now) {
+    markFailed(booking, failure, now, { smsOwed }) {
       return finish(
         booking,
         { status: 'failed', failure },
@@ -226,7 +238,7 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
           ':released': 'released',
         }),
         now,
-        true,
+        { freesCells: true, smsOwed },
       );
     },
 
@@ -305,20 +317,27 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
       const claimed = await updateUnlessConditionFails(db, {
         TableName: tableName,
         Key: keys.booking(bookingId),
-        UpdateExpression: 'SET smsSentAt = :now',
+        UpdateExpression: `SET smsSentAt = :now REMOVE ${TABLE_SCHEMA.pendingIndex.partitionKey}, ${TABLE_SCHEMA.pendingIndex.sortKey}`,
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(smsSentAt)',
         ExpressionAttributeValues: { ':now': now.getTime() },
       });
       return claimed !== null;
     },
 
-    async releaseSmsClaim(bookingId) {
+    async releaseSmsClaim(bookingId, now) {
+      const { partitionKey, sortKey } = TABLE_SCHEMA.pendingIndex;
+      // Back into the pending index, so the SMS is retried even if no redelivery comes.
       await db.send(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.booking(bookingId),
-          UpdateExpression: 'REMOVE smsSentAt',
+          UpdateExpression: `SET dueAt = :now, ${partitionKey} = :pending, ${sortKey} = :pendingSk REMOVE smsSentAt`,
           ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':now': now.getTime(),
+            ':pending': PENDING_PARTITION,
+            ':pendingSk': pendingSortKey(now.getTime(), bookingId),
+          },
         }),
       );
     },

@@ -7,6 +7,6 @@ export const TABLE_SCHEMA = {
   sortKey: 'sk',
   /** Epoch seconds; DynamoDB deletes expired items lazily (up to ~48 h late), so code never relies on it. */
   ttlAttribute: 'ttl',
-  /** Sparse index of bookings that are not finished yet (queued/posting), read by the booking sweeper. */
+  /** Sparse index of bookings still due: queued, posting, or finished with the SMS still owed; read by the sweeper. */
   pendingIndex: { name: 'pending', partitionKey: 'pendingPk', sortKey: 'pendingSk' },
 } as const;
