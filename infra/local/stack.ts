@@ -16,6 +16,7 @@ import {
   type CalendlySandboxOptions,
   startCalendlySandbox,
 } from './calendly-sandbox/server.ts';
+import type { TimerClock } from './clock.ts';
 import { LOCAL_DEFAULTS, LOCAL_SANDBOX } from './defaults.ts';
 import {
   createAppTable,
@@ -25,7 +26,7 @@ import {
 } from './dynamodb-local.ts';
 import { importFunctionHandler, type LocalApi, type LocalRequestEntry, startLocalApi } from './server.ts';
 import { type OutboxMessage, type SmsOutbox, startSmsOutbox } from './sms-outbox.ts';
-import { type LocalQueue, type LocalQueueEvent, startLocalQueue } from './sqs-queue.ts';
+import { type LocalQueue, type LocalQueueEvent, type SqsConsumer, startLocalQueue } from './sqs-queue.ts';
 
 export interface LocalStackOptions {
   /** Reuse a running DynamoDB Local (tests share one); otherwise one is started and stopped with the stack. */
@@ -39,7 +40,15 @@ export interface LocalStackOptions {
   /** Configuration on top of the embedded defaults (e.g. real credentials read from `.env`). */
   env?: Record<string, string | undefined>;
   sandbox?: CalendlySandboxOptions;
-  queue?: { visibilityTimeoutSeconds?: number; maxConcurrency?: number; maxReceiveCount?: number };
+  queue?: {
+    visibilityTimeoutSeconds?: number;
+    maxConcurrency?: number;
+    maxReceiveCount?: number;
+    /** The queue's time line (delays, visibility, function timeouts); default the wall clock. */
+    clock?: TimerClock;
+    /** Puts something between the queue and the worker, e.g. a fault campaign that loses deliveries. */
+    wrapWorker?: (worker: SqsConsumer) => SqsConsumer;
+  };
   onRequest?: (entry: LocalRequestEntry) => void;
   onQueueEvent?: (event: LocalQueueEvent) => void;
   onSms?: (message: OutboxMessage) => void;
@@ -158,12 +167,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     let worker: Worker | null = null;
+    const consumer: SqsConsumer = async (event, context) => {
+      worker ??= (await importFunctionHandler('booking-worker')) as unknown as Worker;
+      return await worker(event, context);
+    };
     const queue = await startLocalQueue({
       queueName: `booking-${tableName}`,
-      consumer: async (event, context) => {
-        worker ??= (await importFunctionHandler('booking-worker')) as unknown as Worker;
-        return await worker(event, context);
-      },
+      consumer: options.queue?.wrapWorker?.(consumer) ?? consumer,
+      ...(options.queue?.clock ? { clock: options.queue.clock } : {}),
       visibilityTimeoutSeconds: options.queue?.visibilityTimeoutSeconds ?? 30,
       maxConcurrency: options.queue?.maxConcurrency ?? 2,
       maxReceiveCount: options.queue?.maxReceiveCount ?? 5,

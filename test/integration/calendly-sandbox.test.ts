@@ -498,6 +498,27 @@ describe('Calendly sandbox: rate limits, faults and latency', () => {
     expect(sandbox.requestCount('get_user')).toBe(3);
   });
 
+  it('answers a booking late but whole (slow), and lists every fault that fired', async () => {
+    sandbox.injectFault({ endpoint: 'create_invitee', status: 'slow', delayMs: 400 });
+    sandbox.injectFault({ endpoint: 'available_times', status: 503, times: 5 });
+    const uri = sandbox.eventTypes.consultation.uri;
+    const sent = performance.now();
+    const pending = call('POST', '/invitees', invitee(uri, '2026-10-30T14:00:00Z'));
+    // Booked at once; only the answer waits.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sandbox.activeInviteesAt(uri, '2026-10-30T14:00:00Z')).toHaveLength(1);
+    const reply = await pending;
+    expect(reply.status).toBe(201);
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(390);
+    expect(
+      (await get('/event_type_available_times', { event_type: uri, start_time: 'x', end_time: 'y' })).status,
+    ).toBe(503);
+    expect(sandbox.firedFaults().map(({ endpoint, status }) => ({ endpoint, status }))).toEqual([
+      { endpoint: 'create_invitee', status: 'slow' },
+      { endpoint: 'available_times', status: 503 },
+    ]);
+  });
+
   it('can lose the answer of a booking that went through (afterCommit)', async () => {
     sandbox.injectFault({ endpoint: 'create_invitee', status: 500, afterCommit: true });
     const uri = sandbox.eventTypes.consultation.uri;

@@ -4,9 +4,10 @@ import type { CalendlyErrorBody } from './errors.ts';
 
 /**
  * What an injected fault answers. 'drop' closes the connection without any response (a network error); 400
- * is a refusal, with the body given in the fault (Calendly's wording for some refusals is undocumented).
+ * is a refusal, with the body given in the fault (Calendly's wording for some refusals is undocumented);
+ * 'slow' applies the request and answers normally, after `delayMs` (e.g. past the client's timeout).
  */
-export type FaultStatus = 400 | 429 | 500 | 502 | 503 | 'drop';
+export type FaultStatus = 400 | 429 | 500 | 502 | 503 | 'drop' | 'slow';
 
 /** A fault to inject into the next `times` matching requests. */
 export interface FaultSpec {
@@ -23,6 +24,8 @@ export interface FaultSpec {
   afterCommit?: boolean;
   /** The error body to answer with; default: Calendly's body for the status. */
   body?: CalendlyErrorBody;
+  /** For 'slow': how long the answer is held back (default 10 s). */
+  delayMs?: number;
 }
 
 interface ArmedFault {
@@ -32,19 +35,23 @@ interface ArmedFault {
   resetSeconds: number;
   afterCommit: boolean;
   body: CalendlyErrorBody | undefined;
+  delayMs: number;
 }
 
 /** A fault that fired for one request. */
 export interface FiredFault {
+  endpoint: SandboxEndpoint;
   status: FaultStatus;
   resetSeconds: number;
   afterCommit: boolean;
   body: CalendlyErrorBody | undefined;
+  delayMs: number;
 }
 
 /** Armed faults and configured latency. */
 export class FaultBook {
   private faults: ArmedFault[] = [];
+  private firedLog: FiredFault[] = [];
   private globalLatencyMs: number;
   private readonly endpointLatencyMs = new Map<SandboxEndpoint, number>();
 
@@ -60,11 +67,18 @@ export class FaultBook {
       resetSeconds: spec.resetSeconds ?? 60,
       afterCommit: spec.afterCommit ?? false,
       body: spec.body,
+      delayMs: spec.delayMs ?? 10_000,
     });
   }
 
+  /** Disarms every fault not fired yet. */
   clear(): void {
     this.faults = [];
+  }
+
+  /** Every fault that fired, in order. */
+  fired(): FiredFault[] {
+    return this.firedLog.map((fault) => ({ ...fault }));
   }
 
   /** Consumes one use of the first armed fault matching `endpoint`, if any. */
@@ -76,8 +90,10 @@ export class FaultBook {
     if (fault === undefined) return null;
     fault.remaining -= 1;
     this.faults = this.faults.filter((candidate) => candidate.remaining > 0);
-    const { status, resetSeconds, afterCommit, body } = fault;
-    return { status, resetSeconds, afterCommit, body };
+    const { status, resetSeconds, afterCommit, body, delayMs } = fault;
+    const fired = { endpoint, status, resetSeconds, afterCommit, body, delayMs };
+    this.firedLog.push(fired);
+    return { ...fired };
   }
 
   /** Sets latency for one endpoint, or for all of them when `endpoint` is omitted (0 removes it). */

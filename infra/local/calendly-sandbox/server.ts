@@ -107,7 +107,10 @@ export interface CalendlySandbox {
   /** Someone books this time on Calendly's own page: it leaves availability and invitee.created fires. */
   bookElsewhere(eventTypeUri: string, startIso: string): SandboxInvitee;
   injectFault(fault: FaultSpec): void;
+  /** Disarms the faults that have not fired. */
   clearFaults(): void;
+  /** Every injected fault that fired, in order. */
+  firedFaults(): FiredFault[];
   /** Latency for one endpoint, or for all when `endpoint` is omitted. */
   setLatency(ms: number, endpoint?: SandboxEndpoint): void;
   /** New scheduled events stay out of GET /scheduled_events for this long (an eventually consistent list). */
@@ -127,6 +130,8 @@ interface Answer {
   body?: unknown;
   headers: Record<string, string>;
   drop?: boolean;
+  /** Held back this long before it is sent (a 'slow' fault). */
+  delayMs?: number;
 }
 
 /** Starts a sandbox on 127.0.0.1 and resolves once it accepts connections. */
@@ -266,6 +271,7 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
     },
     injectFault: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
+    firedFaults: () => faults.fired(),
     setLatency: (ms, endpoint) => faults.setLatency(ms, endpoint),
     setListingLag: (ms) => {
       store.listingLagMs = ms;
@@ -327,7 +333,7 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
       headers = invitee.headers;
     }
     const fault = faults.take(route.endpoint);
-    if (fault !== null && !fault.afterCommit) {
+    if (fault !== null && !fault.afterCommit && fault.status !== 'slow') {
       return { entry, answer: faultAnswer(fault, headers) };
     }
     let answer: Answer;
@@ -345,8 +351,9 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
       if (!(error instanceof SandboxApiError)) throw error;
       answer = fail(error, headers);
     }
+    if (fault?.status === 'slow') answer.delayMs = fault.delayMs;
     // afterCommit: the change above stands, but the client gets the fault instead of the answer.
-    if (fault !== null) answer = faultAnswer(fault, headers);
+    else if (fault !== null) answer = faultAnswer(fault, headers);
     return { entry, answer };
   };
 
@@ -360,7 +367,7 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
     }
     const { entry, answer } = decide(request, target, body);
     if (request.method !== 'GET') persist();
-    const latency = faults.latencyFor(entry.endpoint);
+    const latency = faults.latencyFor(entry.endpoint) + (answer.delayMs ?? 0);
     if (latency > 0) await sleep(latency, undefined, { ref: false });
     if (answer.drop) {
       request.socket.destroy();
@@ -383,8 +390,9 @@ function rateLimited(headers: RateLimitHeaders): Answer {
   return { status: 429, body: serverErrorBody(429), headers: { ...headers, 'X-RateLimit-Remaining': '0' } };
 }
 
+/** The answer of a fault that replaces the real one (every status but 'slow'). */
 function faultAnswer(fault: FiredFault, headers: RateLimitHeaders): Answer {
-  if (fault.status === 'drop') return { status: 0, headers: {}, drop: true };
+  if (fault.status === 'drop' || fault.status === 'slow') return { status: 0, headers: {}, drop: true };
   if (fault.status === 429) {
     return rateLimited({ ...headers, 'X-RateLimit-Reset': String(fault.resetSeconds) });
   }
