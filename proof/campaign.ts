@@ -10,9 +10,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { SQSRecord } from 'aws-lambda';
 import type { SandboxInvitee } from '../infra/local/calendly-sandbox/server.ts';
-import { type LocalStack, startLocalStack } from '../infra/local/stack.ts';
-import { createDynamoStore } from '../shared/adapters/dynamodb/store.ts';
-import { createBookingQueue } from '../shared/adapters/factories.ts';
+import { type LocalStack, startLocalStack, sweepDepsOf } from '../infra/local/stack.ts';
 import { OVERDUE_GRACE_MS, type SweepDeps, sweepOverdue } from '../shared/domain/sweep.ts';
 import { addDays, weekdayOf } from '../shared/domain/time/calendar-day.ts';
 import { localDayOf } from '../shared/domain/time/zone.ts';
@@ -123,9 +121,13 @@ interface Slot {
   start: string;
 }
 
+/** A hold's busy span; `confirmAt` is when confirm_booking was sent for it. */
+type HeldSpan = BusySpan & { confirmAt?: number };
+
 interface RoundFacts {
   offers: OfferFact[];
-  bookings: { bookingId: string; told: ConfirmAnswer; phone: string | null }[];
+  /** With the span its hold made busy, so a failed booking can give the time back. */
+  bookings: { bookingId: string; told: ConfirmAnswer; phone: string | null; held: HeldSpan }[];
   violations: Violation[];
 }
 
@@ -182,10 +184,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     const sandbox = stack.sandbox;
     const outbox = stack.outbox;
     if (!sandbox || !outbox) throw new Error('the campaign runs on the Calendly sandbox and the SMS outbox');
-    sweepDeps = {
-      store: createDynamoStore({ tableName: stack.tableName }),
-      queue: createBookingQueue({ BOOKING_QUEUE_URL: stack.env.BOOKING_QUEUE_URL ?? '' }),
-    };
+    sweepDeps = await sweepDepsOf(stack);
     await subscribeWebhook(stack);
     const eventTypes = {
       Consultation: sandbox.eventTypes.consultation,
@@ -201,7 +200,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       const plan = planRound(round, planOptions);
       do warp.jump(24 * 3_600_000);
       while (businessDayAhead(1) <= lastDay);
-      const roundBusy: (BusySpan & { confirmAt?: number })[] = [];
+      const roundBusy: HeldSpan[] = [];
       roundCallers = new Map(plan.callers.map((caller) => [emailOf(round, caller), caller]));
       outbox.clear();
       sandbox.clearRequests();
@@ -256,7 +255,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
 
       const invitees = sandbox.invitees().map((invitee) => inviteeFact(invitee, durationOf));
       const bookingFacts: BookingFact[] = [];
-      for (const booking of facts.bookings) {
+      for (const { held, ...booking } of facts.bookings) {
         const stored = await sweepDeps.store.bookings.get(booking.bookingId);
         bookingFacts.push({
           ...booking,
@@ -270,10 +269,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
         });
         if (stored?.status === 'booked') totals.booked++;
         if (stored?.status === 'failed') totals.failed++;
-        // A booked time is busy for good, from the moment it was held.
-        const hold = roundBusy.find((span) => span.what === `booking ${booking.bookingId}`);
-        if (hold && stored?.status === 'failed')
-          hold.until = Math.min(hold.until, hold.confirmAt ?? hold.until);
+        // A booked time stays busy for good; a failed one was given back at some point after confirming.
+        if (stored?.status === 'failed') held.until = Math.min(held.until, held.confirmAt ?? held.until);
       }
       const stats = stack.queue.stats();
       if (stats.visible + stats.delayed + stats.inFlight > 0 || stack.queue.deadLetters().length > 0) {
@@ -358,7 +355,7 @@ interface CallerContext {
   day: string;
   facts: RoundFacts;
   totals: CampaignTotals;
-  busy: (BusySpan & { confirmAt?: number })[];
+  busy: HeldSpan[];
   eventTypeUri: string;
   durationMinutes: number;
   duplicate: (bookingId: string) => Promise<void>;
@@ -434,7 +431,7 @@ async function playCaller(context: CallerContext): Promise<void> {
   if (!hold || !slot) return;
   totals.holds++;
   const heldAt = Date.now();
-  const held: BusySpan & { confirmAt?: number } = {
+  const held: HeldSpan = {
     ...span(slot.start),
     from: heldAt,
     until: Date.parse(String(hold.expires_at)),
@@ -490,7 +487,7 @@ async function playCaller(context: CallerContext): Promise<void> {
   const told: ConfirmAnswer = answer.ok
     ? (answer.status as 'confirmed' | 'pending')
     : `error:${String(answer.error)}`;
-  facts.bookings.push({ bookingId, told, phone: caller.phone });
+  facts.bookings.push({ bookingId, told, phone: caller.phone, held });
   // The hold became a booking: busy for good if it is booked (the round trims it if it failed).
   held.until = Number.POSITIVE_INFINITY;
   held.what = `booking ${bookingId}`;

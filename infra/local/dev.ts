@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../shared/config.ts';
 import { ConfigError } from '../../shared/domain/errors.ts';
-import { resumeAfterRestart, type SweepDeps, sweepOverdue } from '../../shared/domain/sweep.ts';
+import { resumeAfterRestart, sweepOverdue } from '../../shared/domain/sweep.ts';
 import { ENV } from '../../shared/env.ts';
 import { ROUTES } from '../routes.ts';
 import { LOCAL_SANDBOX } from './defaults.ts';
@@ -29,7 +29,7 @@ import {
 import type { LocalRequestEntry } from './server.ts';
 import type { OutboxMessage } from './sms-outbox.ts';
 import type { LocalQueueEvent } from './sqs-queue.ts';
-import { type LocalStack, startLocalStack } from './stack.ts';
+import { type LocalStack, startLocalStack, sweepDepsOf } from './stack.ts';
 
 const DEFAULT_PORT = 3000;
 /** Where data is kept unless --data names another folder (ignored by git). */
@@ -366,7 +366,7 @@ async function main(): Promise<void> {
   if (stopping) return;
   data.recordDynamoPid(stack.dynamoPid);
   observability = await import('../../shared/observability.ts');
-  const sweepDeps = await bookingSweepDeps(stack);
+  const sweepDeps = await sweepDepsOf(stack);
 
   if (stopping) return;
   for (const line of startupLines({ stack, data, settings, envFileLine, publicBaseUrl, logLevel }))
@@ -402,16 +402,6 @@ async function main(): Promise<void> {
         sweeping = undefined;
       });
   }, SWEEP_INTERVAL_MS);
-}
-
-/** What the sweeps need, built like the functions build it: from the stack's environment. */
-async function bookingSweepDeps(stack: LocalStack): Promise<SweepDeps> {
-  const { createDynamoStore } = await import('../../shared/adapters/dynamodb/store.ts');
-  const { createBookingQueue } = await import('../../shared/adapters/factories.ts');
-  return {
-    store: createDynamoStore({ tableName: stack.tableName }),
-    queue: createBookingQueue({ BOOKING_QUEUE_URL: stack.env[ENV.BOOKING_QUEUE_URL] ?? '' }),
-  };
 }
 
 await main();

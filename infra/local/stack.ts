@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ConfigError } from '../../shared/domain/errors.ts';
+import type { SweepDeps } from '../../shared/domain/sweep.ts';
 import { ENV } from '../../shared/env.ts';
 import {
   type CalendlySandbox,
@@ -214,4 +215,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * What the booking sweeps need, built as the functions build it: from the stack's environment (so only
+ * once the stack has started, hence the late imports).
+ */
+export async function sweepDepsOf(stack: LocalStack): Promise<SweepDeps> {
+  const { createDynamoStore } = await import('../../shared/adapters/dynamodb/store.ts');
+  const { createBookingQueue } = await import('../../shared/adapters/factories.ts');
+  return {
+    store: createDynamoStore({ tableName: stack.tableName }),
+    queue: createBookingQueue({ BOOKING_QUEUE_URL: stack.env[ENV.BOOKING_QUEUE_URL] ?? '' }),
+  };
 }
