@@ -7,11 +7,11 @@
  *
  * `installTimeWarp` must run before any module that subclasses or captures `Date` is imported.
  */
-import type { TimerClock } from '../infra/local/clock.ts';
+import type { Clock } from '../shared/domain/clock.ts';
 
 export interface TimeWarp {
   /** The queue's clock: timers on the warped time line, fired by real time or by a jump past them. */
-  clock: TimerClock;
+  clock: Clock;
   /** Moves time forward by `ms`, firing every queue timer that falls due. */
   jump(ms: number): void;
   /** When the earliest pending queue timer falls due (warped epoch ms), if any. */
@@ -65,7 +65,7 @@ export function installTimeWarp(): TimeWarp {
 
   installed = {
     clock: {
-      now,
+      now: () => new Date(now()),
       setTimer(callback, delayMs) {
         const timer: PendingTimer = {
           dueAt: now() + Math.max(0, delayMs),

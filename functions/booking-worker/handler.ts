@@ -9,40 +9,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
-import { createRateBudget } from '../../shared/adapters/dynamodb/rate-budget.ts';
-import { createDynamoStore } from '../../shared/adapters/dynamodb/store.ts';
-import { createBookingQueue, createCalendly, createSms } from '../../shared/adapters/factories.ts';
-import { configSource } from '../../shared/config.ts';
-import { createCalendarDirectory } from '../../shared/domain/calendar-directory.ts';
-import { systemClock } from '../../shared/domain/ports.ts';
-import { processBooking } from '../../shared/domain/process-booking.ts';
+import { bookingWorkerServices } from '../../shared/app/booking-worker.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import { BookingMessageSchema } from './schema.ts';
 
-const config = await configSource(['TABLE_NAME', 'BOOKING_QUEUE_URL', 'CALENDLY_API_TOKEN']);
-const settings = await config.get();
-
-const clock = systemClock;
-const documentClient = createDocumentClient();
-const store = createDynamoStore({ tableName: settings.TABLE_NAME, documentClient });
-const calendly = createCalendly(config);
-const deps = {
-  store,
-  calendly,
-  directory: createCalendarDirectory({ calendly, clock, businessTimezone: settings.BUSINESS_TIMEZONE }),
-  budget: createRateBudget(documentClient, settings.TABLE_NAME, {
-    name: 'calendly-create-invitee',
-    windows: [
-      { name: 'minute', lengthMs: 60_000, limit: settings.CALENDLY_BOOKINGS_PER_MINUTE },
-      { name: 'hour', lengthMs: 3_600_000, limit: settings.CALENDLY_BOOKINGS_PER_HOUR },
-      { name: 'day', lengthMs: 86_400_000, limit: settings.CALENDLY_BOOKINGS_PER_DAY },
-    ],
-  }),
-  queue: createBookingQueue(settings),
-  sms: createSms(settings),
-  clock,
-};
+const services = await bookingWorkerServices();
 
 async function handleRecord(record: SQSRecord): Promise<void> {
   let bookingId: string;
@@ -53,7 +24,7 @@ async function handleRecord(record: SQSRecord): Promise<void> {
     metrics.addMetric('BookingMessageMalformed', 'Count', 1);
     return;
   }
-  const outcome = await processBooking(bookingId, deps);
+  const outcome = await services.processBooking(bookingId);
   switch (outcome.kind) {
     case 'booked':
       logger.info('booking confirmed', {

@@ -1,2 +1,2 @@
-/** The booking worker's input: SQS records whose body is a booking id (shared/adapters/booking-queue.ts). */
-export { type BookingMessage, BookingMessageSchema } from '../../shared/adapters/booking-queue.ts';
+/** The booking worker's input: SQS records whose body names one booking (shared/domain/bookings.ts). */
+export { type BookingMessage, BookingMessageSchema } from '../../shared/domain/bookings.ts';

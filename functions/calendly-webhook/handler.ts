@@ -6,12 +6,7 @@
  * with back-off for a day). A signed body we cannot read is acknowledged with 200: Calendly would retry it
  * for a day and then disable the subscription, and no retry can make it readable.
  */
-import { createAvailabilityCache } from '../../shared/adapters/dynamodb/availability-cache.ts';
-import { createBookingRepository } from '../../shared/adapters/dynamodb/booking-repository.ts';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
-import { configSource } from '../../shared/config.ts';
-import { handleInviteeEvent } from '../../shared/domain/calendly-events.ts';
-import { systemClock } from '../../shared/domain/ports.ts';
+import { calendlyWebhookServices } from '../../shared/app/calendly-webhook.ts';
 import { calendlyAuthenticator } from '../../shared/http/authenticators.ts';
 import { httpHandler } from '../../shared/http/http-handler.ts';
 import type { HttpFailure } from '../../shared/http/middlewares.ts';
@@ -19,13 +14,7 @@ import { type HttpResponse, json } from '../../shared/http/responses.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import { CalendlyWebhookSchema } from './schema.ts';
 
-const config = await configSource(['TABLE_NAME', 'CALENDLY_WEBHOOK_SIGNING_KEY']);
-const settings = await config.get();
-const documentClient = createDocumentClient();
-const deps = {
-  store: { bookings: createBookingRepository(documentClient, settings.TABLE_NAME) },
-  cache: createAvailabilityCache(documentClient, settings.TABLE_NAME),
-};
+const services = await calendlyWebhookServices();
 
 /** Client errors of an authenticated request are bodies we cannot read: acknowledge them, see above. */
 function calendlyErrorResponse(failure: HttpFailure): HttpResponse | undefined {
@@ -40,22 +29,18 @@ function calendlyErrorResponse(failure: HttpFailure): HttpResponse | undefined {
 /** Lambda entry for POST /calendly/webhook. */
 export const handler = httpHandler({
   authenticate: calendlyAuthenticator({
-    signingKey: async () => (await config.get()).CALENDLY_WEBHOOK_SIGNING_KEY,
+    signingKey: async () => (await services.settings()).CALENDLY_WEBHOOK_SIGNING_KEY,
   }),
   parse: 'json',
   schema: CalendlyWebhookSchema,
   async handle({ body }) {
-    const outcome = await handleInviteeEvent(
-      deps,
-      {
-        event: body.event,
-        bookingId: body.payload.tracking?.utm_content ?? null,
-        inviteeUri: body.payload.uri ?? null,
-        eventTypeUri: body.payload.scheduled_event?.event_type ?? null,
-        start: body.payload.scheduled_event?.start_time ?? null,
-      },
-      systemClock.now(),
-    );
+    const outcome = await services.handleInviteeEvent({
+      event: body.event,
+      bookingId: body.payload.tracking?.utm_content ?? null,
+      inviteeUri: body.payload.uri ?? null,
+      eventTypeUri: body.payload.scheduled_event?.event_type ?? null,
+      start: body.payload.scheduled_event?.start_time ?? null,
+    });
     const { cancellation } = outcome;
     if (cancellation?.outcome === 'canceled') {
       metrics.addMetric('BookingCanceledInCalendly', 'Count', 1);

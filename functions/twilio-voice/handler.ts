@@ -9,12 +9,9 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createDynamoStore } from '../../shared/adapters/dynamodb/store.ts';
-import { createVapiClient } from '../../shared/adapters/vapi-client.ts';
-import { configSource } from '../../shared/config.ts';
-import { endCall, recordInboundCall } from '../../shared/domain/calls.ts';
+import { twilioVoiceServices } from '../../shared/app/twilio-voice.ts';
+import { type CallAnswer, SAFETY_MARGIN_MS, VAPI_BUDGET_MS } from '../../shared/domain/answer-call.ts';
 import { AppError } from '../../shared/domain/errors.ts';
-import type { VapiPort } from '../../shared/domain/ports.ts';
 import { twilioAuthenticator } from '../../shared/http/authenticators.ts';
 import { httpHandler } from '../../shared/http/http-handler.ts';
 import type { HttpFailure } from '../../shared/http/middlewares.ts';
@@ -28,34 +25,13 @@ import {
 } from './schema.ts';
 import { apologyTwiml, emptyTwiml, fallbackTwiml } from './twiml.ts';
 
-/**
- * Most the caller waits for Vapi before we answer with our own TwiML. Twilio allows 15 s in total for the
- * webhook, which must also cover a cold start; a few seconds of ringing is what a caller tolerates.
- */
-export const VAPI_BUDGET_MS = 4000;
-/** Time kept back from the Lambda's remaining time so the fallback can always be sent. */
-const SAFETY_MARGIN_MS = 500;
-
 export const VOICE_ROUTE = 'POST /twilio/voice';
 export const STATUS_ROUTE = 'POST /twilio/status';
 
-const config = await configSource(['TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', 'TABLE_NAME']);
-type VoiceConfig = Awaited<ReturnType<typeof config.get>>;
-let current: VoiceConfig = await config.get();
-const store = createDynamoStore({ tableName: current.TABLE_NAME });
-
-// Built once, and again only if a secret rotation changes the key or base URL.
-let vapi: { key: string; client: VapiPort } | undefined;
-function vapiClientFor(apiKey: string, baseUrl: string): VapiPort {
-  const key = `${baseUrl} ${apiKey}`;
-  if (vapi?.key !== key) vapi = { key, client: createVapiClient({ apiKey, baseUrl }) };
-  return vapi.client;
-}
-
-async function freshConfig(): Promise<VoiceConfig> {
-  current = await config.get();
-  return current;
-}
+const services = await twilioVoiceServices();
+type VoiceSettings = Awaited<ReturnType<typeof services.settings>>;
+/** The settings of the latest request, for the error responder (which cannot wait for a read). */
+let current: VoiceSettings = await services.settings();
 
 function routeOf(event: Pick<APIGatewayProxyEventV2, 'routeKey' | 'requestContext' | 'rawPath'>): string {
   // A catch-all ($default) integration still tells us the route by method and path.
@@ -64,7 +40,7 @@ function routeOf(event: Pick<APIGatewayProxyEventV2, 'routeKey' | 'requestContex
     : event.routeKey;
 }
 
-function fallbackFor(cfg: VoiceConfig, call: Pick<TwilioCallWebhook, 'To' | 'Called'> | undefined): string {
+function fallbackFor(cfg: VoiceSettings, call: Pick<TwilioCallWebhook, 'To' | 'Called'> | undefined): string {
   return fallbackTwiml({
     fallbackNumber: cfg.FALLBACK_PHONE_NUMBER,
     callerId: cfg.TWILIO_PHONE_NUMBER ?? callerE164(call?.To ?? call?.Called) ?? undefined,
@@ -73,131 +49,50 @@ function fallbackFor(cfg: VoiceConfig, call: Pick<TwilioCallWebhook, 'To' | 'Cal
   });
 }
 
-/**
- * Resolves with `work`'s value, or with undefined once `budgetMs` has passed or `work` failed. Never
- * rejects: a caller is answered even when DynamoDB is down or slow, and the failure is logged as `what`.
- */
-async function within<T>(
-  what: string,
-  callSid: string,
-  budgetMs: number,
-  work: Promise<T>,
-): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => {
-      logger.error(`${what} timed out`, { callSid, budgetMs });
-      resolve(undefined);
-    }, budgetMs);
-  });
-  const done = work.catch((error: unknown) => {
-    logger.error(`${what} failed`, { callSid, error });
-    return undefined;
-  });
-  try {
-    return await Promise.race([done, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const STEP_NAMES = { record: 'recording the call', vapi: 'asking vapi', save: 'storing the answer' } as const;
 
-/** The most of the caller's wait that recording the call may take (DynamoDB answers in milliseconds). */
-const RECORD_BUDGET_MS = 1000;
-
-async function askVapi(
-  cfg: VoiceConfig,
-  call: TwilioCallWebhook,
-  caller: string | null,
-  budgetMs: number,
-): Promise<string | undefined> {
-  const { VAPI_API_KEY, VAPI_ASSISTANT_ID, VAPI_PHONE_NUMBER_ID } = cfg;
-  if (!VAPI_API_KEY || !VAPI_ASSISTANT_ID || !VAPI_PHONE_NUMBER_ID) {
-    logger.info('vapi not configured, answering with fallback', { callSid: call.CallSid });
-    return undefined;
+/** One log line per problem and one for the outcome; metrics as before the use case moved to the domain. */
+function report(callSid: string, answer: CallAnswer): void {
+  for (const problem of answer.problems) {
+    const appError = problem.error instanceof AppError ? problem.error : undefined;
+    const what = STEP_NAMES[problem.step];
+    if (problem.step === 'vapi') {
+      logger.warn('vapi could not take the call, answering with fallback', {
+        callSid,
+        code: problem.kind === 'timed_out' ? 'timeout' : (appError?.code ?? 'internal'),
+        reason: appError?.message,
+        ...(problem.kind === 'failed' && appError === undefined ? { error: problem.error } : {}),
+      });
+    } else if (problem.kind === 'timed_out') logger.error(`${what} timed out`, { callSid });
+    else logger.error(`${what} failed`, { callSid, error: problem.error });
   }
-  const started = Date.now();
-  try {
-    const result = await vapiClientFor(VAPI_API_KEY, cfg.VAPI_API_BASE_URL).createCall(
-      {
-        assistantId: VAPI_ASSISTANT_ID,
-        phoneNumberId: VAPI_PHONE_NUMBER_ID,
-        customerNumber: caller,
-        // Vapi already has the caller's number (customer.number); these only help the prompt and tools.
-        variableValues: {
-          twilioCallSid: call.CallSid,
-          callerKnown: caller ? 'true' : 'false',
-          ...(caller ? { callerLast4: caller.slice(-4) } : {}),
-        },
-      },
-      { timeoutMs: budgetMs },
-    );
-    logger.info('call handed to vapi', {
-      callSid: call.CallSid,
-      vapiCallId: result.vapiCallId,
-      ms: Date.now() - started,
-    });
+  if (answer.via === 'repeat') {
+    logger.info('repeated voice webhook answered again', { callSid, stored: answer.stored });
+    metrics.addMetric('CallWebhookRepeated', MetricUnit.Count, 1);
+  } else if (answer.via === 'vapi') {
+    logger.info('call handed to vapi', { callSid, vapiCallId: answer.vapiCallId, ms: answer.vapiMs });
     metrics.addMetric('CallHandedToVapi', MetricUnit.Count, 1);
-    return result.twiml;
-  } catch (error) {
-    const appError = error instanceof AppError ? error : undefined;
-    logger.warn('vapi could not take the call, answering with fallback', {
-      callSid: call.CallSid,
-      code: appError?.code ?? 'internal',
-      reason: appError?.message,
-      ms: Date.now() - started,
-      ...(appError === undefined ? { error } : {}),
-    });
-    return undefined;
+  } else {
+    if (answer.reason === 'vapi_unconfigured')
+      logger.info('vapi not configured, answering with fallback', { callSid });
+    metrics.addMetric('CallFallback', MetricUnit.Count, 1);
   }
 }
 
 async function answerCall(call: TwilioCallWebhook, remainingMs: number): Promise<HttpResponse> {
-  const cfg = await freshConfig();
+  current = await services.settings();
   const caller = callerE164(call.From ?? call.Caller);
-  const budgetMs = Math.max(0, Math.min(VAPI_BUDGET_MS, remainingMs - SAFETY_MARGIN_MS));
   logger.info('inbound call', {
     callSid: call.CallSid,
     caller: maskPhone(caller),
     callerKnown: caller !== null,
   });
-
-  // Recording comes first because it tells a repeated webhook (Twilio's retry, or a replay) from a new call:
-  // a repeat is given the first answer again and never asks Vapi for a second call. When recording fails
-  // or is slow, the call is answered anyway (tools then find no call record, which they already handle).
-  const started = Date.now();
-  const arrival = await within(
-    'recording the call',
-    call.CallSid,
-    Math.min(RECORD_BUDGET_MS, budgetMs),
-    recordInboundCall(store, {
-      callId: call.CallSid,
-      from: caller,
-      to: callerE164(call.To ?? call.Called),
-      now: new Date(),
-    }),
+  const answer = await services.answerCall(
+    { callId: call.CallSid, caller, dialled: callerE164(call.To ?? call.Called) },
+    { remainingMs, fallback: fallbackFor(current, call) },
   );
-  if (arrival?.kind === 'repeat') {
-    logger.info('repeated voice webhook answered again', {
-      callSid: call.CallSid,
-      stored: arrival.answer !== null,
-    });
-    metrics.addMetric('CallWebhookRepeated', MetricUnit.Count, 1);
-    // No stored answer: the first request is still waiting on Vapi, or could not store what it answered.
-    return twiml(arrival.answer ?? fallbackFor(cfg, call));
-  }
-  const vapiTwiml = await askVapi(cfg, call, caller, Math.max(0, budgetMs - (Date.now() - started)));
-  if (vapiTwiml === undefined) metrics.addMetric('CallFallback', MetricUnit.Count, 1);
-  const answer = vapiTwiml ?? fallbackFor(cfg, call);
-  if (arrival !== undefined) {
-    const leftMs = remainingMs - SAFETY_MARGIN_MS - (Date.now() - started);
-    await within(
-      'storing the answer',
-      call.CallSid,
-      Math.max(0, Math.min(RECORD_BUDGET_MS, leftMs)),
-      store.calls.saveAnswer(call.CallSid, answer),
-    );
-  }
-  return twiml(answer);
+  report(call.CallSid, answer);
+  return twiml(answer.twiml);
 }
 
 async function callStatus(call: TwilioCallWebhook): Promise<HttpResponse> {
@@ -210,7 +105,7 @@ async function callStatus(call: TwilioCallWebhook): Promise<HttpResponse> {
     metrics.addMetric('VoicemailRecorded', MetricUnit.Count, 1);
   }
   if (call.CallStatus && FINAL_CALL_STATUSES.has(call.CallStatus)) {
-    const { releasedHoldIds } = await endCall(store, call.CallSid, new Date());
+    const { releasedHoldIds } = await services.endCall(call.CallSid);
     logger.info('call ended', {
       callSid: call.CallSid,
       callStatus: call.CallStatus,
@@ -243,7 +138,10 @@ function twilioErrorResponse(failure: HttpFailure): HttpResponse {
 /** Lambda entry for POST /twilio/voice and POST /twilio/status. */
 export const handler = httpHandler({
   authenticate: twilioAuthenticator({
-    authToken: async () => (await freshConfig()).TWILIO_AUTH_TOKEN,
+    authToken: async () => {
+      current = await services.settings();
+      return current.TWILIO_AUTH_TOKEN;
+    },
     publicBaseUrl: () => current.PUBLIC_BASE_URL,
   }),
   parse: 'form',

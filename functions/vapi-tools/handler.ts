@@ -3,19 +3,7 @@
  * (domain failures are `ok:false` results); other server messages are acknowledged, and a call that has
  * ended gets its live holds released. Bad credentials get 401 before anything is read or written.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createAvailabilityCache } from '../../shared/adapters/dynamodb/availability-cache.ts';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
-import { createDynamoStore } from '../../shared/adapters/dynamodb/store.ts';
-import { createToolCallIdempotency } from '../../shared/adapters/dynamodb/tool-call-idempotency.ts';
-import { createBookingQueue, createCalendly } from '../../shared/adapters/factories.ts';
-import { configSource } from '../../shared/config.ts';
-import { createAvailabilityReader } from '../../shared/domain/availability.ts';
-import { createCalendarDirectory } from '../../shared/domain/calendar-directory.ts';
-import { endCall } from '../../shared/domain/calls.ts';
-import { createOpenSlotFinder } from '../../shared/domain/open-slots.ts';
-import { systemClock } from '../../shared/domain/ports.ts';
-import { DEFAULT_TOOL_SETTINGS } from '../../shared/domain/tools/tool-deps.ts';
+import { vapiToolsServices } from '../../shared/app/vapi-tools.ts';
 import { vapiAuthenticator } from '../../shared/http/authenticators.ts';
 import { MAX_VAPI_BODY_BYTES } from '../../shared/http/body.ts';
 import { httpHandler } from '../../shared/http/http-handler.ts';
@@ -30,46 +18,14 @@ import {
   VapiServerMessageSchema,
 } from './schema.ts';
 
-const config = await configSource([
-  'TABLE_NAME',
-  'BOOKING_QUEUE_URL',
-  'VAPI_SERVER_SECRET',
-  'CALENDLY_API_TOKEN',
-]);
-const settings = await config.get();
-
-const clock = systemClock;
-const dynamo = new DynamoDBClient({});
-const documentClient = createDocumentClient(dynamo);
-const store = createDynamoStore({ tableName: settings.TABLE_NAME, documentClient });
-const calendly = createCalendly(config);
-const directory = createCalendarDirectory({
-  calendly,
-  clock,
-  defaultEventTypeUri: settings.CALENDLY_EVENT_TYPE_URI,
-  businessTimezone: settings.BUSINESS_TIMEZONE,
-});
-const toolSettings = { ...DEFAULT_TOOL_SETTINGS, holdTtlSeconds: settings.HOLD_TTL_SECONDS };
-const availability = createAvailabilityReader({
-  calendly,
-  cache: createAvailabilityCache(documentClient, settings.TABLE_NAME),
-  clock,
-});
-const slots = createOpenSlotFinder({ store, availability, clock, ...toolSettings });
-const idempotency = createToolCallIdempotency({ tableName: settings.TABLE_NAME, client: dynamo });
+const services = await vapiToolsServices();
 const runner = createToolCallRunner(
   {
-    store,
-    availability,
-    directory,
-    queue: createBookingQueue(settings),
-    clock,
-    settings: toolSettings,
-    slots,
+    ...services.tools,
     onEnqueueFailure: (error) =>
       logger.error('booking enqueue failed; the sweeper will retry', { error: error as Error }),
   },
-  idempotency,
+  services.replays,
 );
 
 /** Messages after which the call can no longer use its holds. */
@@ -81,7 +37,7 @@ function isCallOver(message: VapiMessage): boolean {
 export const handler = httpHandler({
   authenticate: vapiAuthenticator({
     credentials: async () => {
-      const { VAPI_SERVER_SECRET, VAPI_AUTH_PLAN } = await config.get();
+      const { VAPI_SERVER_SECRET, VAPI_AUTH_PLAN } = await services.settings();
       return { secret: VAPI_SERVER_SECRET, plan: VAPI_AUTH_PLAN };
     },
   }),
@@ -89,7 +45,7 @@ export const handler = httpHandler({
   maxBodyBytes: MAX_VAPI_BODY_BYTES,
   schema: VapiServerMessageSchema,
   async handle({ body, context }) {
-    idempotency.config.registerLambdaContext(context);
+    services.replays.startInvocation(context);
     const { message } = body;
     const call = callContextOf(message);
     if (messageType(message) === 'tool-calls') {
@@ -97,7 +53,7 @@ export const handler = httpHandler({
       return json(200, { results });
     }
     if (isCallOver(message) && call) {
-      const { releasedHoldIds } = await endCall(store, call.callId, clock.now());
+      const { releasedHoldIds } = await services.endCall(call.callId);
       if (releasedHoldIds.length > 0)
         metrics.addMetric('HoldsReleasedAtCallEnd', 'Count', releasedHoldIds.length);
     }

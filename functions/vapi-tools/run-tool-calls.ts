@@ -5,10 +5,10 @@
  * is a different tool call. Only answers that must not be replayed (the calendar
  * was unreachable, the code crashed) are thrown inside the idempotent section so a retry runs again.
  */
-import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
-import type { ToolCallIdempotency } from '../../shared/adapters/dynamodb/tool-call-idempotency.ts';
-import { AppError, ToolError } from '../../shared/domain/errors.ts';
+import { type Clock, sleep, withinBudget } from '../../shared/domain/clock.ts';
+import { AppError, ToolCallInProgressError, ToolError } from '../../shared/domain/errors.ts';
 import type { CallContext } from '../../shared/domain/model.ts';
+import type { ToolCallReplays } from '../../shared/domain/ports.ts';
 import { resultLine, toolFailure } from '../../shared/domain/tools/tool-result.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import type { ToolCallRequest } from './schema.ts';
@@ -82,46 +82,33 @@ const ANSWER_RESERVE_MS = 1_500;
  * instead of none. The work itself goes on, and its result is what a replay of the toolCallId returns.
  */
 async function withinDeadline(
+  clock: Clock,
   request: ToolCallRequest,
   work: Promise<ToolCallResult>,
   remainingMs: () => number,
 ): Promise<ToolCallResult> {
   const budget = remainingMs() - ANSWER_RESERVE_MS;
   if (!Number.isFinite(budget)) return await work;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<ToolCallResult>((resolve) => {
-    timer = setTimeout(
-      () => {
-        logger.warn('tool call out of time', { tool: request.name, toolCallId: request.toolCallId });
-        metrics.addMetric('ToolOutOfTime', 'Count', 1);
-        resolve({
-          toolCallId: request.toolCallId,
-          name: request.name,
-          result: resultLine({
-            ok: false,
-            error: 'calendar_unavailable',
-            say: 'The calendar is slow to answer right now. Could you give me a moment and ask again?',
-          }),
-        });
-      },
-      Math.max(0, budget),
-    );
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const outcome = await withinBudget(clock, Math.max(0, budget), work);
+  if (outcome.kind === 'done') return outcome.value;
+  logger.warn('tool call out of time', { tool: request.name, toolCallId: request.toolCallId });
+  metrics.addMetric('ToolOutOfTime', 'Count', 1);
+  return {
+    toolCallId: request.toolCallId,
+    name: request.name,
+    result: resultLine({
+      ok: false,
+      error: 'calendar_unavailable',
+      say: 'The calendar is slow to answer right now. Could you give me a moment and ask again?',
+    }),
+  };
 }
 
-export function createToolCallRunner(deps: ToolRunDeps, idempotency: ToolCallIdempotency) {
-  const once = idempotency.wrap(
-    async (input: { callId: string; toolCallId: string; request: ToolCallRequest; call: CallContext }) =>
-      runTool(input.request, input.call, deps),
-  );
+export function createToolCallRunner(deps: ToolRunDeps, replays: ToolCallReplays) {
+  const { clock } = deps;
 
   async function runOne(request: ToolCallRequest, call: CallContext | null): Promise<ToolCallResult> {
-    const started = Date.now();
+    const started = clock.now().getTime();
     // The denominator of the crash and calendar-unavailable rates the alarms watch.
     metrics.addMetric('ToolCalled', 'Count', 1);
     let result: string;
@@ -137,7 +124,7 @@ export function createToolCallRunner(deps: ToolRunDeps, idempotency: ToolCallIde
     logger.info('tool call answered', {
       tool: request.name,
       toolCallId: request.toolCallId,
-      ms: Date.now() - started,
+      ms: clock.now().getTime() - started,
     });
     return { toolCallId: request.toolCallId, name: request.name, result };
   }
@@ -147,12 +134,13 @@ export function createToolCallRunner(deps: ToolRunDeps, idempotency: ToolCallIde
     if (!call) return await runTool(request, call, deps);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await once({ callId: call.callId, toolCallId: request.toolCallId, request, call });
+        return await replays.once({ callId: call.callId, toolCallId: request.toolCallId }, () =>
+          runTool(request, call, deps),
+        );
       } catch (error) {
         // The same toolCallId is running elsewhere right now: wait for its answer instead of running twice.
-        if (!(error instanceof IdempotencyAlreadyInProgressError) || attempt >= IN_PROGRESS_ATTEMPTS)
-          throw error;
-        await new Promise((resolve) => setTimeout(resolve, IN_PROGRESS_WAIT_MS));
+        if (!(error instanceof ToolCallInProgressError) || attempt >= IN_PROGRESS_ATTEMPTS) throw error;
+        await sleep(clock, IN_PROGRESS_WAIT_MS);
       }
     }
   }
@@ -166,7 +154,7 @@ export function createToolCallRunner(deps: ToolRunDeps, idempotency: ToolCallIde
     ): Promise<ToolCallResult[]> {
       const results: ToolCallResult[] = [];
       for (const request of requests)
-        results.push(await withinDeadline(request, runOne(request, call), remainingMs));
+        results.push(await withinDeadline(clock, request, runOne(request, call), remainingMs));
       return results;
     },
   };

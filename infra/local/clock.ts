@@ -1,28 +1,12 @@
 /**
- * Time for the local stack: a reading of "now" plus timers on the same time line. The local queue and the
- * Lambda timeouts take one, so tests can move time forward by hand instead of sleeping through visibility
- * timeouts and message delays.
+ * A manual clock (the domain's Clock port, shared/domain/clock.ts) for the local stack and tests: the local
+ * queue, the Lambda timeouts and the use cases' waits take one, so tests move time forward by hand instead
+ * of sleeping through visibility timeouts, message delays and polling.
  */
-
-/** "Now" in epoch milliseconds and timers that fire on that time line. */
-export interface TimerClock {
-  now(): number;
-  /** Calls `callback` once `delayMs` have passed on this clock; the returned function cancels it. */
-  setTimer(callback: () => void, delayMs: number): () => void;
-}
-
-/** Wall-clock time. Timers do not keep the process alive: the servers' sockets do that. */
-export const systemClock: TimerClock = {
-  now: () => Date.now(),
-  setTimer: (callback, delayMs) => {
-    const timer = setTimeout(callback, Math.max(0, delayMs));
-    timer.unref();
-    return () => clearTimeout(timer);
-  },
-};
+import type { Clock } from '../../shared/domain/clock.ts';
 
 /** A clock that stands still until `advance` moves it. */
-export interface ManualClock extends TimerClock {
+export interface ManualClock extends Clock {
   /** Moves time forward, firing every timer that falls due, in due order, each at its own due time. */
   advance(ms: number): void;
 }
@@ -51,7 +35,7 @@ export function createManualClock(startMs = Date.UTC(2030, 0, 7, 9, 0, 0)): Manu
   };
 
   return {
-    now: () => now,
+    now: () => new Date(now),
     setTimer(callback, delayMs) {
       const timer = { dueAt: now + Math.max(0, delayMs), seq: seq++, callback };
       timers.add(timer);

@@ -4,8 +4,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { type Clock, systemClock } from '../../shared/domain/clock.ts';
 import { FUNCTIONS, type FunctionName } from '../routes.ts';
-import { systemClock, type TimerClock } from './clock.ts';
 
 /** Account id used in every local ARN and queue URL; it matches no real account. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -36,11 +36,11 @@ const callbackStyle = (): never => {
 /** A fresh invocation context for `fn`; its deadline starts now on `clock`. */
 export function createLambdaContext(
   fn: FunctionName,
-  options: { clock?: TimerClock; awsRequestId?: string } = {},
+  options: { clock?: Clock; awsRequestId?: string } = {},
 ): Context {
   const clock = options.clock ?? systemClock;
   const { timeoutSeconds, memoryMb } = FUNCTIONS[fn];
-  const deadline = clock.now() + timeoutSeconds * 1000;
+  const deadline = clock.now().getTime() + timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: fn,
@@ -49,8 +49,8 @@ export function createLambdaContext(
     memoryLimitInMB: String(memoryMb),
     awsRequestId: options.awsRequestId ?? randomUUID(),
     logGroupName: `/aws/lambda/${fn}`,
-    logStreamName: logStreamName(fn, clock.now()),
-    getRemainingTimeInMillis: () => Math.max(0, deadline - clock.now()),
+    logStreamName: logStreamName(fn, clock.now().getTime()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - clock.now().getTime()),
     done: callbackStyle,
     fail: callbackStyle,
     succeed: callbackStyle,

@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { type Clock, systemClock } from '../../shared/domain/clock.ts';
 import { FUNCTIONS, type FunctionName, functionEntry, ROUTES, type Route } from '../routes.ts';
 import {
   type HttpResponseParts,
@@ -19,7 +20,6 @@ import {
   toApiGatewayEvent,
   toHttpResponse,
 } from './api-gateway-event.ts';
-import { systemClock, type TimerClock } from './clock.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { listenLocally } from './listen.ts';
 
@@ -52,7 +52,7 @@ export interface LocalApiOptions {
   /** Largest body read before answering 413 (API Gateway's 10 MB); the functions enforce their own caps. */
   maxBodyBytes?: number;
   /** Drives function timeouts and remaining time; default wall clock. */
-  clock?: TimerClock;
+  clock?: Clock;
 }
 
 export interface LocalApi {
@@ -186,7 +186,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const started = performance.now();
-    const stamp = newEventStamp(clock.now());
+    const stamp = newEventStamp(clock.now().getTime());
     const method = (request.method ?? 'GET').toUpperCase();
     const { path } = splitTarget(request.url ?? '/');
     const entry: LocalRequestEntry = { method, path, status: 0, ms: 0, requestId: stamp.requestId };

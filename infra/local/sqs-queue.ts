@@ -14,9 +14,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
+import { type Clock, systemClock } from '../../shared/domain/clock.ts';
 import { ENV } from '../../shared/env.ts';
 import { FUNCTIONS, type FunctionName } from '../routes.ts';
-import { systemClock, type TimerClock } from './clock.ts';
 import { createLambdaContext, LOCAL_ACCOUNT_ID, localRegion } from './lambda-context.ts';
 import {
   md5Hex,
@@ -49,7 +49,7 @@ export interface LocalQueueOptions {
   /** Largest message in bytes; default 262,144, so whatever fits locally also fits an AWS queue. */
   maxMessageBytes?: number;
   /** Drives delays, visibility timeouts and function timeouts; default wall clock. */
-  clock?: TimerClock;
+  clock?: Clock;
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
@@ -171,7 +171,7 @@ class QueueCore implements SqsBackend {
   readonly queueName: string;
   readonly maxMessageBytes: number;
   readonly queueArn: string;
-  private readonly clock: TimerClock;
+  private readonly clock: Clock;
   private readonly messages = new Map<string, StoredMessage>();
   /** Every receipt handle ever issued, to tell a stale handle from a made-up one. */
   private readonly issuedHandles = new Map<string, string>();
@@ -185,12 +185,12 @@ class QueueCore implements SqsBackend {
   private wake: { at: number; cancel: () => void } | undefined;
   private stopped = false;
 
-  constructor(private readonly options: LocalQueueOptions & { clock: TimerClock }) {
+  constructor(private readonly options: LocalQueueOptions & { clock: Clock }) {
     this.queueName = options.queueName;
     this.clock = options.clock;
     this.maxMessageBytes = options.maxMessageBytes ?? 262_144;
     this.queueArn = `arn:aws:sqs:${localRegion()}:${LOCAL_ACCOUNT_ID}:${options.queueName}`;
-    this.createdAt = this.clock.now();
+    this.createdAt = this.clock.now().getTime();
   }
 
   private get visibilityMs(): number {
@@ -206,7 +206,7 @@ class QueueCore implements SqsBackend {
       type,
       messageId: message.messageId,
       receiveCount: message.receiveCount,
-      at: this.clock.now(),
+      at: this.clock.now().getTime(),
       ...(reason === undefined ? {} : { reason }),
     };
     if (this.options.onEvent) {
@@ -223,7 +223,7 @@ class QueueCore implements SqsBackend {
   // ------------------------------------------------------------------ SqsBackend
 
   send(input: SendInput): SendResult {
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     const message: StoredMessage = {
       messageId: randomUUID(),
       seq: this.seq++,
@@ -258,7 +258,7 @@ class QueueCore implements SqsBackend {
   changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): void {
     const message = this.messageFor(receiptHandle);
     if (!message) throw sqsErrors.messageGone(receiptHandle);
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     if (message.visibleAt <= now) throw sqsErrors.messageNotInflight();
     message.visibleAt = now + visibilityTimeoutSeconds * 1000;
     this.schedulePump();
@@ -275,7 +275,7 @@ class QueueCore implements SqsBackend {
   }
 
   attributes(): Record<string, string> {
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     let visible = 0;
     let delayed = 0;
     let inFlight = 0;
@@ -326,7 +326,7 @@ class QueueCore implements SqsBackend {
 
   private pump(): void {
     if (this.stopped) return;
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     for (const message of [...this.messages.values()]) {
       if (message.visibleAt <= now && message.receiveCount >= this.maxReceiveCount) {
         this.messages.delete(message.messageId);
@@ -486,7 +486,7 @@ class QueueCore implements SqsBackend {
 
   isSettled(): boolean {
     if (this.runningBatches.size > 0 || this.pumpQueued) return false;
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     for (const message of this.messages.values()) if (message.visibleAt <= now) return false;
     return true;
   }

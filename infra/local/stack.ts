@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Clock } from '../../shared/domain/clock.ts';
 import { ConfigError } from '../../shared/domain/errors.ts';
 import type { SweepDeps } from '../../shared/domain/sweep.ts';
 import { ENV } from '../../shared/env.ts';
@@ -17,7 +18,6 @@ import {
   type CalendlySandboxOptions,
   startCalendlySandbox,
 } from './calendly-sandbox/server.ts';
-import type { TimerClock } from './clock.ts';
 import { LOCAL_DEFAULTS, LOCAL_SANDBOX } from './defaults.ts';
 import {
   createAppTable,
@@ -46,7 +46,7 @@ export interface LocalStackOptions {
     maxConcurrency?: number;
     maxReceiveCount?: number;
     /** The queue's time line (delays, visibility, function timeouts); default the wall clock. */
-    clock?: TimerClock;
+    clock?: Clock;
     /** Puts something between the queue and the worker, e.g. a fault campaign that loses deliveries. */
     wrapWorker?: (worker: SqsConsumer) => SqsConsumer;
   };
@@ -223,9 +223,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
  */
 export async function sweepDepsOf(stack: LocalStack): Promise<SweepDeps> {
   const { createDynamoStore } = await import('../../shared/adapters/dynamodb/store.ts');
-  const { createBookingQueue } = await import('../../shared/adapters/factories.ts');
+  const { createSqsBookingQueue } = await import('../../shared/adapters/booking-queue.ts');
   return {
     store: createDynamoStore({ tableName: stack.tableName }),
-    queue: createBookingQueue({ BOOKING_QUEUE_URL: stack.env[ENV.BOOKING_QUEUE_URL] ?? '' }),
+    queue: createSqsBookingQueue({ queueUrl: stack.env[ENV.BOOKING_QUEUE_URL] ?? '' }),
   };
 }

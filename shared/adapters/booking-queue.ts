@@ -1,13 +1,7 @@
 /** The booking queue on SQS: one message per booking id; the booking itself lives in DynamoDB. */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { BookingMessage } from '../domain/bookings.ts';
 import type { BookingQueuePort } from '../domain/ports.ts';
-import * as z from '../zod.ts';
-
-/** The message body the worker reads; only an id, so a message never carries personal data. */
-export const BookingMessageSchema = z.object({
-  bookingId: z.string().check(z.minLength(1), z.maxLength(64)),
-});
-export type BookingMessage = z.infer<typeof BookingMessageSchema>;
 
 /** SQS caps DelaySeconds at 15 minutes; longer waits are re-enqueued by the worker or the sweeper. */
 const MAX_DELAY_SECONDS = 900;

@@ -8,7 +8,8 @@
  * whose request started before that invalidation is not stored (its caller still gets the answer). Memory is
  * trusted for a few seconds only, then re-checked against the shared entry, which an invalidation voids.
  */
-import type { AvailabilityCachePort, AvailableTime, CachedTimes, CalendlyPort, Clock } from './ports.ts';
+import { type Clock, sleep } from './clock.ts';
+import type { AvailabilityCachePort, AvailableTime, CachedTimes, CalendlyPort } from './ports.ts';
 
 /** One business day to read, and the UTC range to ask Calendly for (already clamped to the future). */
 export interface DayQuery {
@@ -101,8 +102,7 @@ export function createAvailabilityReader(
   }
 
   async function load(query: DayQuery, key: string): Promise<AvailableTime[]> {
-    // Real time, not the clock: the waits are for another container, whatever time the data is stamped with.
-    const lastResortAt = Date.now() + 2 * options.waitForFillMs;
+    const lastResortAt = nowMs() + 2 * options.waitForFillMs;
     for (;;) {
       const shared = await deps.cache.read(query.eventTypeUri, query.day);
       if (isFresh(shared.entry)) {
@@ -121,8 +121,8 @@ export function createAvailabilityReader(
         if (leaseUntil !== null) return await fetchAndShare(query, key, leaseUntil);
       }
       // Two waits without an answer or a free lease: the shared cache is not working, ask Calendly anyway.
-      if (Date.now() >= lastResortAt) return await fetchAndShare(query, key, null);
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+      if (nowMs() >= lastResortAt) return await fetchAndShare(query, key, null);
+      await sleep(deps.clock, options.pollMs);
     }
   }
 

@@ -1,4 +1,5 @@
 /** Building a booking: the one place a confirmed hold becomes the record the booking worker drives. */
+import * as z from '../zod.ts';
 import { newBookingId } from './ids.ts';
 import type { Booking, Hold } from './model.ts';
 
@@ -29,3 +30,9 @@ export function bookingFromHold(
     updatedAt: now,
   };
 }
+
+/** The queue message that hands a booking to the worker: only an id, so a message never carries personal data. */
+export const BookingMessageSchema = z.object({
+  bookingId: z.string().check(z.minLength(1), z.maxLength(64)),
+});
+export type BookingMessage = z.infer<typeof BookingMessageSchema>;

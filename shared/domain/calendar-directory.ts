@@ -2,8 +2,10 @@
  * Who and what we book: the Calendly user, the business time zone and the event types ("services"),
  * read from Calendly once and kept for a few minutes per container (they change rarely).
  */
+
+import type { Clock } from './clock.ts';
 import { ToolError } from './errors.ts';
-import type { CalendlyPort, CalendlyUser, Clock, EventTypeInfo } from './ports.ts';
+import type { CalendlyPort, CalendlyUser, EventTypeInfo } from './ports.ts';
 
 export interface CalendarDirectory {
   user(): Promise<CalendlyUser>;

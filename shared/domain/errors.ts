@@ -165,3 +165,11 @@ export class UnsupportedMediaTypeError extends AppError {
     super('unsupported_media_type', message);
   }
 }
+
+/** Another run of the same tool call has not finished yet: wait for its answer rather than run twice. */
+export class ToolCallInProgressError extends AppError {
+  override name = 'ToolCallInProgressError';
+  constructor(options: AppErrorOptions = {}) {
+    super('internal', 'the same tool call is still running', options);
+  }
+}

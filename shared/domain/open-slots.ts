@@ -4,8 +4,9 @@
  * spread choices and registered as offers of the asking call.
  */
 import type { AvailabilityReader } from './availability.ts';
+import type { Clock } from './clock.ts';
 import type { CallContext, Offer, SlotRef } from './model.ts';
-import type { Clock, EventTypeInfo, Store } from './ports.ts';
+import type { EventTypeInfo, Store } from './ports.ts';
 import { overlapsOccupied } from './slot-cells.ts';
 import { addDays } from './time/calendar-day.ts';
 import { isoInstant } from './time/instant.ts';

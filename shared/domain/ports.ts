@@ -7,13 +7,6 @@
  */
 import type { Booking, CalendlyBookingRef, CallContext, CallRecord, Hold, Offer, SlotRef } from './model.ts';
 
-/** The current time, injectable so rules that depend on "now" are testable with a pinned clock. */
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
-
 // ---------------------------------------------------------------- Calendly
 
 /** The Calendly user whose calendar we book into (the token owner). */
@@ -119,6 +112,23 @@ export interface VapiPort {
 /** Sends one SMS; the message body never contains secrets, and adapters never log it. */
 export interface SmsPort {
   send(message: { to: string; body: string }): Promise<{ id: string }>;
+}
+
+/** What identifies one tool call: its id is only unique within the call that made it. */
+export interface ToolCallKey {
+  callId: string;
+  toolCallId: string;
+}
+
+/** Replay protection for tool calls: the first answer for a key is kept and given to every replay. */
+export interface ToolCallReplays {
+  /**
+   * Runs `run` unless an answer for `key` is kept, which is then returned instead. Throws
+   * ToolCallInProgressError while another run for the same key has not finished.
+   */
+  once(key: ToolCallKey, run: () => Promise<string>): Promise<string>;
+  /** How long the current invocation has left: a run it leaves unfinished may be taken over after that. */
+  startInvocation(context: { getRemainingTimeInMillis(): number }): void;
 }
 
 /** Hands a booking to the asynchronous booking worker. */

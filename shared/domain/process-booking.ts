@@ -10,12 +10,12 @@
  *    dies after recording the outcome leaves the text to the sweeper, not to chance.
  */
 import type { CalendarDirectory } from './calendar-directory.ts';
+import type { Clock } from './clock.ts';
 import { AppError, SlotUnavailableError, VendorRateLimitedError, VendorRejectedError } from './errors.ts';
 import type { Booking } from './model.ts';
 import type {
   BookingQueuePort,
   CalendlyPort,
-  Clock,
   CreatedInvitee,
   CreateInviteeInput,
   EventTypeInfo,

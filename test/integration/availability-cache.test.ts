@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ACCESS } from '../../infra/booking-stack.ts';
 import { type CalendlySandbox, startCalendlySandbox } from '../../infra/local/calendly-sandbox/server.ts';
+import { createManualClock } from '../../infra/local/clock.ts';
 import type { FunctionName } from '../../infra/routes.ts';
 import { createCalendlyClient } from '../../shared/adapters/calendly/client.ts';
 import { createAvailabilityCache } from '../../shared/adapters/dynamodb/availability-cache.ts';
@@ -15,22 +16,23 @@ import {
   DEFAULT_AVAILABILITY_OPTIONS,
 } from '../../shared/domain/availability.ts';
 import { handleInviteeEvent } from '../../shared/domain/calendly-events.ts';
+import { type Clock, systemClock } from '../../shared/domain/clock.ts';
 import { VendorUnavailableError } from '../../shared/domain/errors.ts';
-import type { AvailabilityCachePort, CalendlyPort, Clock } from '../../shared/domain/ports.ts';
+import type { AvailabilityCachePort, CalendlyPort } from '../../shared/domain/ports.ts';
 import { createTestTable, type TestTable } from '../fixtures/dynamodb.ts';
+import { onFakeTime } from '../fixtures/fake-time.ts';
 import { grantCheckedDocumentClient } from '../fixtures/table-grants.ts';
 
 const ZONE = 'America/New_York';
 // A Monday morning, so the next days are bookable weekdays.
 const START = new Date('2026-12-07T13:00:00Z');
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('availability cache (DynamoDB Local + Calendly sandbox)', () => {
   let table: TestTable;
   let sandbox: CalendlySandbox;
   let nowMs = START.getTime();
-  const clock: Clock = { now: () => new Date(nowMs) };
+  // Stands still unless a test moves it; its timers are real (waits use a manual clock, below).
+  const clock: Clock = { now: () => new Date(nowMs), setTimer: systemClock.setTimer };
   /** The table as each function's IAM role lets it see it. */
   let asFunction: (name: FunctionName) => DynamoDBDocumentClient;
   /** The cache as the calendly-webhook function writes it. */
@@ -60,9 +62,14 @@ describe('availability cache (DynamoDB Local + Calendly sandbox)', () => {
   function container(
     options: AvailabilityOptions = DEFAULT_AVAILABILITY_OPTIONS,
     calendly: CalendlyPort = calendlyClient(),
+    readerClock: Clock = clock,
   ): AvailabilityReader {
     return createAvailabilityReader(
-      { calendly, cache: createAvailabilityCache(asFunction('vapi-tools'), table.tableName), clock },
+      {
+        calendly,
+        cache: createAvailabilityCache(asFunction('vapi-tools'), table.tableName),
+        clock: readerClock,
+      },
       options,
     );
   }
@@ -222,16 +229,17 @@ describe('availability cache (DynamoDB Local + Calendly sandbox)', () => {
   it('hands the lease of a filler that never answers to one waiting container', async () => {
     sandbox.clearRequests();
     const query = dayQuery(11);
-    const options = { ...DEFAULT_AVAILABILITY_OPTIONS, waitForFillMs: 500, pollMs: 20 };
+    // Waits and leases long on fake time, so real request times (fake time runs ~20 times faster) stay inside them.
+    const options = { ...DEFAULT_AVAILABILITY_OPTIONS, waitForFillMs: 60_000, leaseMs: 60_000, pollMs: 20 };
+    const fake = createManualClock(nowMs);
     // A container takes the lease, then dies.
     const died = createAvailabilityCache(asFunction('vapi-tools'), table.tableName);
-    expect(await died.tryLease(query.eventTypeUri, query.day, clock.now(), 5_000)).not.toBeNull();
-    const answers = Promise.all(
-      [container(options), container(options), container(options)].map((reader) => reader.timesForDay(query)),
-    );
-    await sleep(100);
-    nowMs += 5_000;
-    const [first, ...rest] = await answers;
+    expect(await died.tryLease(query.eventTypeUri, query.day, fake.now(), 5_000)).not.toBeNull();
+    const readers = [1, 2, 3].map(() => container(options, calendlyClient(), fake));
+    const answers = Promise.all(readers.map((reader) => reader.timesForDay(query)));
+    // The dead filler's lease runs out; the waiters' polls then go by on fake time.
+    fake.advance(5_000);
+    const [first, ...rest] = await onFakeTime(fake, answers, options.pollMs);
     expect(first?.length).toBeGreaterThan(0);
     for (const answer of rest) expect(answer).toEqual(first);
     expect(sandbox.requestCount('available_times')).toBe(1);
@@ -241,18 +249,21 @@ describe('availability cache (DynamoDB Local + Calendly sandbox)', () => {
     sandbox.clearRequests();
     const query = dayQuery(14);
     const options = { ...DEFAULT_AVAILABILITY_OPTIONS, waitForFillMs: 200, pollMs: 20 };
+    const fake = createManualClock(nowMs);
     const stuck = createAvailabilityCache(asFunction('vapi-tools'), table.tableName);
-    expect(await stuck.tryLease(query.eventTypeUri, query.day, clock.now(), 600_000)).not.toBeNull();
-    const started = performance.now();
+    expect(await stuck.tryLease(query.eventTypeUri, query.day, fake.now(), 600_000)).not.toBeNull();
+    const started = fake.now().getTime();
     let askedAfterMs = 0;
-    const answer = await container(
+    const reader = container(
       options,
       calendlyWith({
         before: async () => {
-          askedAfterMs = performance.now() - started;
+          askedAfterMs = fake.now().getTime() - started;
         },
       }),
-    ).timesForDay(query);
+      fake,
+    );
+    const answer = await onFakeTime(fake, reader.timesForDay(query), options.pollMs);
     expect(answer.length).toBeGreaterThan(0);
     expect(askedAfterMs).toBeGreaterThanOrEqual(2 * options.waitForFillMs);
     expect(sandbox.requestCount('available_times')).toBe(1);

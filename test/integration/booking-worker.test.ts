@@ -305,12 +305,17 @@ describe('booking worker (real handler, DynamoDB Local, Calendly sandbox)', () =
     expect(inviteesFor(slow.bookingId)).toHaveLength(1);
   });
 
+  /** One scheduled run of the real sweeper function. */
+  async function sweepOnce(): Promise<{ requeued: number; oldestOverdueSeconds: number }> {
+    const { handler } = await import('../../functions/booking-sweeper/handler.ts');
+    return await handler({}, lambdaContext());
+  }
+
   it('re-enqueues a booking whose queue message was lost, through the sweeper', async () => {
     const booking = await queuedBooking('+14155550173');
     // confirm_booking committed the booking, but its SendMessage never reached the queue.
     await fastForward(booking.bookingId, 'dueAt', 5 * 60_000);
-    const { sweep } = await import('../../functions/booking-sweeper/handler.ts');
-    const swept = await sweep(new Date());
+    const swept = await sweepOnce();
     expect(swept.requeued).toBeGreaterThanOrEqual(1);
     expect(swept.oldestOverdueSeconds).toBeGreaterThanOrEqual(240);
     await expect
@@ -329,8 +334,7 @@ describe('booking worker (real handler, DynamoDB Local, Calendly sandbox)', () =
     await fastForward(booking.bookingId, 'dueAt', 5 * 60_000);
     const textsTo = () => stack.outbox?.messages().filter((message) => message.to === '+14155550175') ?? [];
 
-    const { sweep } = await import('../../functions/booking-sweeper/handler.ts');
-    expect((await sweep(new Date())).requeued).toBeGreaterThanOrEqual(1);
+    expect((await sweepOnce()).requeued).toBeGreaterThanOrEqual(1);
     await expect.poll(() => textsTo().length, { timeout: 10_000 }).toBe(1);
     // Texted: no longer due, so no later sweep texts it again.
     const stillDue = await store.bookings.listDue(new Date(Date.now() + 3_600_000), 500);

@@ -184,19 +184,19 @@ describe('POST /twilio/voice', () => {
     expect(vapi.requests).toHaveLength(0);
   });
 
-  it('answers with the fallback within the budget when Vapi is slow, without retrying', async () => {
+  it('answers with the fallback when Vapi is slower than the time left, without retrying', async () => {
     const handler = await coldStart({ ...VAPI, FALLBACK_PHONE_NUMBER: HUMAN });
-    const { VAPI_BUDGET_MS } = await import('../../functions/twilio-voice/handler.ts');
-    vapi.behave({ latencyMs: VAPI_BUDGET_MS + 3000 });
-    const started = Date.now();
-    const response = await handler(twilioEvent('/twilio/voice', callParams(newCallSid())), lambdaContext());
-    const elapsed = Date.now() - started;
+    vapi.behave({ latencyMs: 5_000 });
+    // 1.5 s left in the function: Vapi gets what is left after the safety margin (the budget's arithmetic
+    // is proven on fake time in test/unit/shared/domain/answer-call.test.ts).
+    const response = await handler(
+      twilioEvent('/twilio/voice', callParams(newCallSid())),
+      lambdaContext({ timeoutMs: 1_500 }),
+    );
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain(
       `<Dial timeout="20" callerId="${OUR_NUMBER}"><Number>${HUMAN}</Number></Dial>`,
     );
-    expect(elapsed).toBeGreaterThanOrEqual(VAPI_BUDGET_MS - 50);
-    expect(elapsed).toBeLessThan(VAPI_BUDGET_MS + 750);
     expect(vapi.requests).toHaveLength(1);
   });
 

@@ -5,6 +5,7 @@
  */
 import * as z from '../../zod.ts';
 import { bookingFromHold } from '../bookings.ts';
+import { sleep } from '../clock.ts';
 import { ToolError } from '../errors.ts';
 import { newHoldId } from '../ids.ts';
 import type { Booking, CallContext, Hold, Offer, SlotRef } from '../model.ts';
@@ -160,10 +161,12 @@ function holdExpired(hold: Hold): ToolError {
 }
 
 async function waitForWorker(bookingId: string, deps: ToolDeps): Promise<Booking | null> {
-  const deadline = Date.now() + deps.settings.confirmWaitMs;
+  const deadline = deps.clock.now().getTime() + deps.settings.confirmWaitMs;
+  const inProgress = (booking: Booking | null) =>
+    booking?.status === 'queued' || booking?.status === 'posting';
   let booking = await deps.store.bookings.get(bookingId);
-  while (booking && (booking.status === 'queued' || booking.status === 'posting') && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, deps.settings.confirmPollMs));
+  while (inProgress(booking) && deps.clock.now().getTime() < deadline) {
+    await sleep(deps.clock, deps.settings.confirmPollMs);
     booking = await deps.store.bookings.get(bookingId);
   }
   return booking;

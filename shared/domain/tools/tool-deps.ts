@@ -1,7 +1,8 @@
 /** What every Vapi tool use case receives: the ports it may use and the settings that shape answers. */
 import type { AvailabilityReader } from '../availability.ts';
 import type { CalendarDirectory } from '../calendar-directory.ts';
-import type { BookingQueuePort, Clock, Store } from '../ports.ts';
+import type { Clock } from '../clock.ts';
+import type { BookingQueuePort, Store } from '../ports.ts';
 
 export interface ToolSettings {
   holdTtlSeconds: number;
