@@ -6,7 +6,12 @@
  * was unreachable, the code crashed) are thrown inside the idempotent section so a retry runs again.
  */
 import { type Clock, sleep, withinBudget } from '../../shared/domain/clock.ts';
-import { AppError, ToolCallInProgressError, ToolError } from '../../shared/domain/errors.ts';
+import {
+  AppError,
+  ToolCallInProgressError,
+  ToolError,
+  type ToolErrorCode,
+} from '../../shared/domain/errors.ts';
 import type { CallContext } from '../../shared/domain/model.ts';
 import type { ToolCallReplays } from '../../shared/domain/ports.ts';
 import { resultLine, toolFailure } from '../../shared/domain/tools/tool-result.ts';
@@ -35,6 +40,9 @@ function parseArguments(raw: unknown): unknown {
   }
 }
 
+/** Answers that may change on a retry of the same tool call, so they are never kept as its replay answer. */
+const NOT_REPLAYED: ReadonlySet<string> = new Set<ToolErrorCode>(['calendar_unavailable', 'no_services']);
+
 /** Runs one tool; ToolErrors become stored results, anything retryable is thrown. */
 async function runTool(
   request: ToolCallRequest,
@@ -43,20 +51,19 @@ async function runTool(
 ): Promise<string> {
   try {
     if (!isToolName(request.name)) {
-      throw new ToolError('invalid_arguments', "Sorry, that's not something I can do on this line.", {
+      throw new ToolError('unknown_tool', "Sorry, that's not something I can do on this line.", {
         reason: `unknown tool ${request.name || '(none)'}`,
       });
     }
     if (!call) {
-      throw new ToolError('invalid_arguments', 'Sorry, I lost track of this call. Could you call back?', {
+      throw new ToolError('call_unknown', 'Sorry, I lost track of this call. Could you call back?', {
         reason: 'message has no call',
       });
     }
     const success = await TOOLS[request.name].execute(parseArguments(request.rawArguments), call, deps);
     return resultLine(success);
   } catch (error) {
-    if (error instanceof ToolError && error.code !== 'calendar_unavailable')
-      return resultLine(toolFailure(error));
+    if (error instanceof ToolError && !NOT_REPLAYED.has(error.code)) return resultLine(toolFailure(error));
     throw error;
   }
 }
@@ -67,7 +74,7 @@ function unavailable(error: unknown): string {
   const vendor = error instanceof AppError && error.retryable;
   return resultLine({
     ok: false,
-    error: 'calendar_unavailable',
+    error: vendor ? 'calendar_unavailable' : 'internal_error',
     say: vendor
       ? "I'm having trouble reaching the calendar right now. Could you give me a moment and ask again?"
       : 'Sorry, something went wrong on my side. Could you say that again?',

@@ -6,7 +6,7 @@
 import { VendorRejectedError, VendorUnavailableError } from '../domain/errors.ts';
 import type { SmsPort } from '../domain/ports.ts';
 import * as z from '../zod.ts';
-import { postToVendor } from './vendor-request.ts';
+import { callVendor } from './vendor-http.ts';
 
 const VENDOR = 'twilio';
 
@@ -40,7 +40,8 @@ export function createTwilioSms(options: TwilioSmsOptions): SmsPort {
 
   return {
     async send(message) {
-      const response = await postToVendor(VENDOR, endpoint, {
+      const response = await callVendor(VENDOR, 'POST Messages', endpoint, {
+        method: 'POST',
         headers: {
           authorization,
           'content-type': 'application/x-www-form-urlencoded',

@@ -9,7 +9,7 @@
 import { VendorRejectedError, VendorUnavailableError } from '../domain/errors.ts';
 import type { CreateVapiCallInput, VapiPort } from '../domain/ports.ts';
 import * as z from '../zod.ts';
-import { postToVendor } from './vendor-request.ts';
+import { callVendor } from './vendor-http.ts';
 
 const VENDOR = 'vapi';
 
@@ -48,7 +48,8 @@ export function createVapiClient(options: VapiClientOptions): VapiPort {
         ...(input.customerNumber ? { customer: { number: input.customerNumber } } : {}),
         assistantOverrides: { variableValues: input.variableValues },
       };
-      const response = await postToVendor(VENDOR, endpoint, {
+      const response = await callVendor(VENDOR, 'POST /call', endpoint, {
+        method: 'POST',
         headers: {
           authorization: `Bearer ${options.apiKey}`,
           'content-type': 'application/json',

@@ -85,18 +85,13 @@ export function createCalendarDirectory(deps: {
         const match = matchEventType(types, service);
         if (match) return match;
         const names = types.map((type) => type.name).join(', ');
-        throw new ToolError(
-          'invalid_arguments',
-          `We don't offer "${service.trim()}". We can book: ${names}.`,
-          {
-            services: types.map((type) => type.name),
-          },
-        );
+        throw new ToolError('unknown_service', `We don't offer "${service.trim()}". We can book: ${names}.`, {
+          services: types.map((type) => type.name),
+        });
       }
       if (deps.defaultEventTypeUri) return await eventTypeByUri(deps.defaultEventTypeUri);
       const first = types[0];
-      if (!first)
-        throw new ToolError('calendar_unavailable', 'There is nothing I can book right now, sorry.');
+      if (!first) throw new ToolError('no_services', 'There is nothing I can book right now, sorry.');
       return first;
     },
 

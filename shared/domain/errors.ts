@@ -1,4 +1,7 @@
-/** Error codes a Vapi tool result may carry (CONTRACT §4). */
+/**
+ * Error codes a Vapi tool result may carry: the contract's (CONTRACT §4), each for what it means there, and
+ * precise ones where one contract code would stand for several cases (so a log line says what happened).
+ */
 export const TOOL_ERROR_CODES = [
   'invalid_arguments',
   'unknown_slot',
@@ -9,16 +12,28 @@ export const TOOL_ERROR_CODES = [
   'not_your_hold',
   'calendar_unavailable',
   'booking_failed',
+  // Precise codes.
+  /** The tool name is not one of ours. */
+  'unknown_tool',
+  /** The message carries no call to scope the tool to. */
+  'call_unknown',
+  /** The call has ended (hang-up, end-of-call report): its holds are gone. */
+  'call_ended',
+  /** The caller named a service the business does not offer. */
+  'unknown_service',
+  /** The calendar has no active event type to book. */
+  'no_services',
+  /** The hold was released (by the caller, or when the call ended). */
+  'hold_released',
+  /** The hold is already confirmed: it is a booking now, not a hold. */
+  'hold_confirmed',
+  /** Our own code failed; nothing is wrong with the calendar. */
+  'internal_error',
 ] as const;
 export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];
 
-/** Codes for failures that are not tool results (HTTP edges, vendors, configuration). */
+/** Codes for failures that are not tool results: vendors, configuration, our own code. */
 export type SystemErrorCode =
-  | 'bad_request'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
   | 'not_found'
   | 'config_invalid'
   | 'vendor_unavailable'
@@ -29,19 +44,22 @@ export type SystemErrorCode =
 
 export type ErrorCode = ToolErrorCode | SystemErrorCode;
 
-interface AppErrorOptions {
+export interface AppErrorOptions {
   cause?: unknown;
   retryable?: boolean;
 }
 
-/** Base of every error this product throws on purpose: a stable code, whether a retry can help, the cause. */
-export class AppError extends Error {
+/**
+ * Base of every error this product throws on purpose: a stable code, whether a retry can help, the cause.
+ * Each layer owns its codes: these here, the HTTP edge's in shared/http/errors.ts.
+ */
+export class AppError<C extends string = ErrorCode> extends Error {
   // Spelled out (not new.target.name) so minified bundles still log readable error names.
   override name = 'AppError';
-  readonly code: ErrorCode;
+  readonly code: C;
   readonly retryable: boolean;
 
-  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+  constructor(code: C, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.retryable = options.retryable ?? false;
@@ -63,38 +81,6 @@ export class ToolError extends AppError {
     super(code, say, options);
     this.say = say;
     this.details = details;
-  }
-}
-
-/** A request was malformed (bad JSON, wrong content type, schema mismatch). */
-export class BadRequestError extends AppError {
-  override name = 'BadRequestError';
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('bad_request', message, options);
-  }
-}
-
-/** The caller could not be authenticated (missing, wrong or stale credentials). */
-export class AuthenticationError extends AppError {
-  override name = 'AuthenticationError';
-  constructor(message: string) {
-    super('unauthenticated', message);
-  }
-}
-
-/** A webhook signature was present but did not verify (Twilio answers 403 for this). */
-export class SignatureMismatchError extends AppError {
-  override name = 'SignatureMismatchError';
-  constructor(message: string) {
-    super('forbidden', message);
-  }
-}
-
-/** The request body is larger than the edge accepts. */
-export class PayloadTooLargeError extends AppError {
-  override name = 'PayloadTooLargeError';
-  constructor(limitBytes: number) {
-    super('payload_too_large', `request body exceeds ${limitBytes} bytes`);
   }
 }
 
@@ -155,14 +141,6 @@ export class SlotUnavailableError extends AppError {
   override name = 'SlotUnavailableError';
   constructor(message: string, options: AppErrorOptions = {}) {
     super('slot_unavailable', message, options);
-  }
-}
-
-/** The request body's content type is not one the route accepts. */
-export class UnsupportedMediaTypeError extends AppError {
-  override name = 'UnsupportedMediaTypeError';
-  constructor(message: string) {
-    super('unsupported_media_type', message);
   }
 }
 

@@ -5,11 +5,11 @@
  * Secrets are read through a getter on every request so a rotated secret is picked up.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { AuthenticationError, SignatureMismatchError } from '../domain/errors.ts';
 import { verifyCalendlySignature } from '../webhooks/calendly-signature.ts';
 import { isValidTwilioSignature } from '../webhooks/twilio-signature.ts';
 import { type VapiAuthPlan, verifyVapiRequest } from '../webhooks/vapi-auth.ts';
 import { mediaType, parseForm } from './body.ts';
+import { AuthenticationError, SignatureMismatchError } from './errors.ts';
 
 /** What an authenticator sees: the event, lower-cased headers and the decoded raw body. */
 export interface AuthRequest {

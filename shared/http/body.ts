@@ -3,7 +3,7 @@
  * parsing, and form decoding that keeps repeated keys (Twilio signs every value).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { PayloadTooLargeError } from '../domain/errors.ts';
+import { PayloadTooLargeError } from './errors.ts';
 
 /** Largest request body a route accepts unless it says otherwise (CONTRACT §3). */
 export const MAX_BODY_BYTES = 256 * 1024;

@@ -8,12 +8,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { type AppError, BadRequestError, UnsupportedMediaTypeError } from '../domain/errors.ts';
+import type { AppError } from '../domain/errors.ts';
 import { logger, metrics } from '../observability.ts';
 import type * as z from '../zod.ts';
 import type { Authenticate } from './authenticators.ts';
 import { isJsonMediaType, MAX_BODY_BYTES, mediaType, parseForm, readRawBody } from './body.ts';
 import { publicError, statusForError, toAppError } from './error-status.ts';
+import { BadRequestError, UnsupportedMediaTypeError } from './errors.ts';
 import { type HttpResponse, json } from './responses.ts';
 
 /** The middy request of an HTTP function. */
@@ -49,7 +50,7 @@ export type BodyKind = 'form' | 'json' | 'none';
 
 /** What an error responder learns about a failed request. */
 export interface HttpFailure {
-  error: AppError;
+  error: AppError<string>;
   /** The status ERROR_STATUS maps the error to. */
   status: number;
   event: APIGatewayProxyEventV2;

@@ -3,7 +3,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb-local.ts';
 import { type SmsOutbox, startSmsOutbox } from '../../infra/local/sms-outbox.ts';
 import { createTwilioSms } from '../../shared/adapters/twilio-sms.ts';
-import { VendorRejectedError, VendorUnavailableError } from '../../shared/domain/errors.ts';
+import {
+  VendorRateLimitedError,
+  VendorRejectedError,
+  VendorUnavailableError,
+} from '../../shared/domain/errors.ts';
 
 const accountSid = `AC${'0123456789abcdef'.repeat(2)}`;
 const authToken = 'twilio-auth-token-test';
@@ -60,14 +64,15 @@ describe('createTwilioSms', () => {
     expect((error as Error).message).not.toContain('555');
   });
 
-  it('maps 429 and 5xx to retryable VendorUnavailableError', async () => {
+  it('maps 429 to a retryable VendorRateLimitedError and 5xx to a retryable VendorUnavailableError', async () => {
     outbox.failNext({ status: 429 });
     outbox.failNext({ status: 503 });
-    for (const status of [429, 503]) {
-      const error = await failureOf(sms().send({ to: '+14155550123', body: 'hi' }));
-      expect(error).toBeInstanceOf(VendorUnavailableError);
-      expect(error).toMatchObject({ status, retryable: true });
-    }
+    const limited = await failureOf(sms().send({ to: '+14155550123', body: 'hi' }));
+    expect(limited).toBeInstanceOf(VendorRateLimitedError);
+    expect(limited).toMatchObject({ retryable: true, retryAfterSeconds: 60 });
+    const down = await failureOf(sms().send({ to: '+14155550123', body: 'hi' }));
+    expect(down).toBeInstanceOf(VendorUnavailableError);
+    expect(down).toMatchObject({ status: 503, retryable: true });
     expect(outbox.messages()).toEqual([]);
     await sms().send({ to: '+14155550123', body: 'hi' });
     expect(outbox.messages()).toHaveLength(1);
@@ -93,7 +98,7 @@ describe('createTwilioSms', () => {
       );
       expect(error).toMatchObject({
         code: 'vendor_unavailable',
-        message: 'twilio did not answer within 150 ms',
+        message: 'twilio did not answer POST Messages within 150 ms',
       });
       expect(Date.now() - started).toBeLessThan(1000);
     } finally {

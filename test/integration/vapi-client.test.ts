@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb-local.ts';
 import { createVapiClient, looksLikeTwiml } from '../../shared/adapters/vapi-client.ts';
-import { VendorRejectedError, VendorUnavailableError } from '../../shared/domain/errors.ts';
+import {
+  VendorRateLimitedError,
+  VendorRejectedError,
+  VendorUnavailableError,
+} from '../../shared/domain/errors.ts';
 import type { CreateVapiCallInput } from '../../shared/domain/ports.ts';
 import { startVapiFake, type VapiFake } from '../fixtures/vapi-fake.ts';
 
@@ -81,12 +85,12 @@ describe('createVapiClient', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  it('maps a 429 to VendorUnavailableError', async () => {
+  it('maps a 429 to a retryable VendorRateLimitedError', async () => {
     fake.behave({ status: 429, body: { message: 'Too Many Requests' } });
     const client = createVapiClient({ apiKey, baseUrl: fake.url });
-    expect(await failureOf(client.createCall(input, { timeoutMs: 2000 }))).toBeInstanceOf(
-      VendorUnavailableError,
-    );
+    const error = await failureOf(client.createCall(input, { timeoutMs: 2000 }));
+    expect(error).toBeInstanceOf(VendorRateLimitedError);
+    expect(error).toMatchObject({ retryable: true });
   });
 
   it('maps a 4xx to VendorRejectedError without keeping the body', async () => {
@@ -126,7 +130,10 @@ describe('createVapiClient', () => {
   it('maps a refused connection to VendorUnavailableError', async () => {
     const client = createVapiClient({ apiKey, baseUrl: `http://127.0.0.1:${await freePort()}` });
     const error = await failureOf(client.createCall(input, { timeoutMs: 2000 }));
-    expect(error).toMatchObject({ code: 'vendor_unavailable', message: 'vapi request failed' });
+    expect(error).toMatchObject({
+      code: 'vendor_unavailable',
+      message: 'vapi could not be reached for POST /call',
+    });
   });
 });
 

@@ -236,7 +236,7 @@ describe('POST /vapi/tools and /vapi/events', () => {
       const results = (response.body as { results: { toolCallId: string }[] }).results;
       expect(results.map((result) => result.toolCallId)).toEqual(['first', 'second', 'third']);
       expect(resultOf(response.body, 0).ok).toBe(true);
-      expect(resultOf(response.body, 1)).toMatchObject({ ok: false, error: 'invalid_arguments' });
+      expect(resultOf(response.body, 1)).toMatchObject({ ok: false, error: 'unknown_tool' });
       expect(resultOf(response.body, 2)).toMatchObject({ ok: false, error: 'invalid_arguments' });
     });
 
@@ -258,7 +258,7 @@ describe('POST /vapi/tools and /vapi/events', () => {
         },
       };
       const response = await postVapi(stack.apiUrl, '/vapi/tools', body, SECRET);
-      expect(resultOf(response.body)).toMatchObject({ ok: false, error: 'invalid_arguments' });
+      expect(resultOf(response.body)).toMatchObject({ ok: false, error: 'call_unknown' });
     });
   });
 
@@ -384,6 +384,44 @@ describe('POST /vapi/tools and /vapi/events', () => {
     });
   });
 
+  describe('precise error codes', () => {
+    it('says unknown_service for a service the business does not offer, naming those it does', async () => {
+      const result = await tool(newCall(), 'check_availability', { service: 'tattoo removal' });
+      expect(result).toMatchObject({ ok: false, error: 'unknown_service' });
+      expect(result.say).toContain('We can book');
+    });
+
+    it('says hold_released when a released hold is confirmed', async () => {
+      const testCall = newCall();
+      const slot = (await offeredSlots(testCall, 5)).at(-1);
+      const hold = await tool(testCall, 'hold_slot', {
+        slot_id: slot?.id,
+        name: 'Ada',
+        email: 'ada@example.com',
+      });
+      expect(await tool(testCall, 'release_hold', { hold_id: hold.hold_id })).toMatchObject({ ok: true });
+      expect(await tool(testCall, 'confirm_booking', { hold_id: hold.hold_id })).toMatchObject({
+        ok: false,
+        error: 'hold_released',
+      });
+    });
+
+    it('says hold_confirmed when a hold that is already a booking is released', async () => {
+      const testCall = newCall();
+      const slot = (await offeredSlots(testCall, 6)).at(-1);
+      const hold = await tool(testCall, 'hold_slot', {
+        slot_id: slot?.id,
+        name: 'Ada',
+        email: 'ada@example.com',
+      });
+      expect(await tool(testCall, 'confirm_booking', { hold_id: hold.hold_id })).toMatchObject({ ok: true });
+      expect(await tool(testCall, 'release_hold', { hold_id: hold.hold_id })).toMatchObject({
+        ok: false,
+        error: 'hold_confirmed',
+      });
+    });
+  });
+
   describe('time budget', () => {
     it('answers every tool call even when Calendly is slower than the function may run', async () => {
       const { handler } = await import('../../functions/vapi-tools/handler.ts');
@@ -475,13 +513,16 @@ describe('POST /vapi/tools and /vapi/events', () => {
       const other = newCall();
       const again = (await offeredSlots(other, 2)).find((offer) => offer.start === slot?.start);
       expect(again).toBeDefined();
-      expect(await tool(caller, 'confirm_booking', { hold_id: hold.hold_id })).toMatchObject({ ok: false });
+      expect(await tool(caller, 'confirm_booking', { hold_id: hold.hold_id })).toMatchObject({
+        ok: false,
+        error: 'hold_released',
+      });
       const late = await tool(caller, 'hold_slot', {
         slot_id: slot?.id,
         name: 'Ada',
         email: 'ada@example.com',
       });
-      expect(late).toMatchObject({ ok: false, error: 'invalid_arguments' });
+      expect(late).toMatchObject({ ok: false, error: 'call_ended' });
     });
   });
 });

@@ -6,9 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  BadRequestError,
+  AppError,
   SlotUnavailableError,
-  VendorRateLimitedError,
   VendorRejectedError,
   VendorUnavailableError,
 } from '../../domain/errors.ts';
@@ -22,6 +21,7 @@ import type {
   FindInviteeQuery,
 } from '../../domain/ports.ts';
 import type * as z from '../../zod.ts';
+import { answerOf, attemptVendor, type VendorAttempt, type VendorResponse } from '../vendor-http.ts';
 import {
   AvailableTimesSchema,
   type CalendlyError,
@@ -65,7 +65,6 @@ const VENDOR = 'calendly';
 const DEFAULT_TIMEOUT_MS = 8000;
 const RETRY_DELAY_MS = 200;
 const PAGE_SIZE = 100;
-const DEFAULT_RATE_LIMIT_RESET_SECONDS = 60;
 // Calendly does not say whether min_start_time is inclusive: search a window around the start, match exactly.
 const FIND_WINDOW_MS = 60_000;
 // Calendly documents no status for a taken time (reference §4.4). Recognised: the `code` a known client reads
@@ -73,11 +72,6 @@ const FIND_WINDOW_MS = 60_000;
 const SLOT_UNAVAILABLE_CODES: ReadonlySet<string> = new Set(['already_filled']);
 const SLOT_UNAVAILABLE =
   /not available|no longer available|unavailable|already (been )?(booked|taken|filled)/i;
-
-type Attempt =
-  | { kind: 'response'; status: number; headers: Headers; text: string }
-  | { kind: 'timeout'; error: unknown }
-  | { kind: 'network'; error: unknown };
 
 interface RequestSpec<S extends z.ZodMiniType> {
   method: 'GET' | 'POST';
@@ -96,30 +90,20 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const authorization = `Bearer ${options.token}`;
 
-  async function attempt(spec: RequestSpec<z.ZodMiniType>): Promise<Attempt> {
+  function attempt(spec: RequestSpec<z.ZodMiniType>): Promise<VendorAttempt> {
     const url = new URL(`${baseUrl}${spec.path}`);
     for (const [name, value] of Object.entries(spec.query ?? {})) url.searchParams.set(name, value);
-    try {
-      const response = await fetchImpl(url, {
-        method: spec.method,
-        headers: {
-          authorization,
-          accept: 'application/json',
-          ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        // Never follow a redirect with the bearer token attached.
-        redirect: 'error',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      // Read inside the same timeout: a stalled body is as bad as a stalled connect.
-      const text = await response.text();
-      return { kind: 'response', status: response.status, headers: response.headers, text };
-    } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      return timedOut ? { kind: 'timeout', error } : { kind: 'network', error };
-    }
+    return attemptVendor(url, {
+      method: spec.method,
+      headers: {
+        authorization,
+        accept: 'application/json',
+        ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+      timeoutMs,
+      fetch: fetchImpl,
+    });
   }
 
   async function request<S extends z.ZodMiniType>(spec: RequestSpec<S>): Promise<z.infer<S>> {
@@ -135,20 +119,19 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
     return interpret(spec, result);
   }
 
-  function interpret<S extends z.ZodMiniType>(spec: RequestSpec<S>, result: Attempt): z.infer<S> {
+  function interpret<S extends z.ZodMiniType>(spec: RequestSpec<S>, result: VendorAttempt): z.infer<S> {
     const operation = `${spec.method} ${spec.path}`;
-    if (result.kind === 'timeout') {
-      const message = `Calendly did not answer ${operation} within ${timeoutMs} ms`;
-      throw new VendorUnavailableError(VENDOR, message, { cause: result.error });
+    let response: VendorResponse;
+    try {
+      response = answerOf(VENDOR, operation, result, timeoutMs);
+    } catch (error) {
+      // Keep Calendly's own error body (title, message, details) with the vendor error.
+      if (result.kind === 'response' && error instanceof AppError) error.cause = httpError(operation, result);
+      throw error;
     }
-    if (result.kind === 'network') {
-      throw new VendorUnavailableError(VENDOR, `Calendly could not be reached for ${operation}`, {
-        cause: result.error,
-      });
-    }
-    const { status } = result;
+    const { status } = response;
     if (status >= 200 && status < 300) {
-      const parsed = spec.schema.safeParse(parseJson(result.text));
+      const parsed = spec.schema.safeParse(parseJson(response.text));
       if (parsed.success) return parsed.data;
       // Retryable on purpose: after a 201 with an odd body the booking exists, and the caller must look it up
       // rather than give the slot away.
@@ -157,20 +140,7 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
         cause: parsed.error,
       });
     }
-    const body = CalendlyErrorSchema.safeParse(parseJson(result.text));
-    const cause = new CalendlyHttpError(operation, status, body.success ? body.data : null);
-    if (status === 429) {
-      const error = new VendorRateLimitedError(VENDOR, resetSeconds(result.headers));
-      // VendorRateLimitedError takes no options, so the cause is attached afterwards.
-      error.cause = cause;
-      throw error;
-    }
-    if (status >= 500) {
-      throw new VendorUnavailableError(VENDOR, `Calendly failed ${operation} with ${status}`, {
-        status,
-        cause,
-      });
-    }
+    const cause = httpError(operation, response);
     if (status === 401 || status === 403) {
       // A bad token or missing scope needs an operator; confirmed bookings must wait, not be dropped.
       throw new VendorUnavailableError(
@@ -316,7 +286,7 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
 
     async findInviteeByTracking(query: FindInviteeQuery): Promise<CreatedInvitee | null> {
       const startMs = Date.parse(query.start);
-      if (Number.isNaN(startMs)) throw new BadRequestError('findInviteeByTracking needs an ISO start time');
+      if (Number.isNaN(startMs)) throw new RangeError('findInviteeByTracking needs an ISO start time');
       const events = await allPages(
         '/scheduled_events',
         {
@@ -391,7 +361,7 @@ function toCreatedInvitee(invitee: CalendlyInvitee): CreatedInvitee {
 /** The last segment of a Calendly URI (its uuid); requests always go to our base URL, never to the URI's host. */
 function uuidOf(uri: string): string {
   const uuid = uri.replace(/\/+$/, '').split('/').pop() ?? '';
-  if (uuid === '') throw new BadRequestError('not a Calendly resource URI');
+  if (uuid === '') throw new RangeError('not a Calendly resource URI');
   return uuid;
 }
 
@@ -409,11 +379,9 @@ function parseJson(text: string): unknown {
 }
 
 /** X-RateLimit-Reset is seconds until the window resets (reference §7.1); at least 1 so callers never spin. */
-function resetSeconds(headers: Headers): number {
-  const value = Number(headers.get('x-ratelimit-reset') ?? Number.NaN);
-  return Number.isFinite(value) && value >= 0
-    ? Math.max(1, Math.ceil(value))
-    : DEFAULT_RATE_LIMIT_RESET_SECONDS;
+function httpError(operation: string, response: Pick<VendorResponse, 'status' | 'text'>): CalendlyHttpError {
+  const body = CalendlyErrorSchema.safeParse(parseJson(response.text));
+  return new CalendlyHttpError(operation, response.status, body.success ? body.data : null);
 }
 
 /**

@@ -47,9 +47,7 @@ export async function holdSlot(
     );
   }
   if (record?.status === 'ended') {
-    throw new ToolError('invalid_arguments', 'This call has already ended, so I cannot hold a time on it.', {
-      reason: 'call ended',
-    });
+    throw new ToolError('call_ended', 'This call has already ended, so I cannot hold a time on it.');
   }
   const zone = await deps.directory.businessTimezone();
   const slot = {
@@ -182,7 +180,7 @@ export async function confirmBooking(
   const zone = await deps.directory.businessTimezone();
   const spoken = speakSlot(hold.slot.start, { zone, now });
   if (hold.status === 'released') {
-    throw new ToolError('unknown_hold', 'That reservation was released. Shall I check availability again?', {
+    throw new ToolError('hold_released', 'That reservation was released. Shall I check availability again?', {
       hold_id: hold.holdId,
     });
   }
@@ -213,7 +211,7 @@ export async function releaseHold(args: HoldIdArgs, call: CallContext, deps: Too
   const hold = await ownHold(args.hold_id, call, deps);
   if (hold.status === 'confirmed') {
     throw new ToolError(
-      'unknown_hold',
+      'hold_confirmed',
       'That time is already being booked, so there is no hold to release.',
       {
         hold_id: hold.holdId,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PayloadTooLargeError } from '../../../../shared/domain/errors.ts';
 import { isJsonMediaType, mediaType, parseForm, readRawBody } from '../../../../shared/http/body.ts';
+import { PayloadTooLargeError } from '../../../../shared/http/errors.ts';
 
 describe('readRawBody', () => {
   it('decodes a base64 body', () => {

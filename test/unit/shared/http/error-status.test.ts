@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AppError,
-  AuthenticationError,
-  BadRequestError,
-  PayloadTooLargeError,
-  SignatureMismatchError,
-  UnsupportedMediaTypeError,
-  VendorUnavailableError,
-} from '../../../../shared/domain/errors.ts';
+import { AppError, VendorUnavailableError } from '../../../../shared/domain/errors.ts';
 import {
   ERROR_STATUS,
   publicError,
   statusForError,
   toAppError,
 } from '../../../../shared/http/error-status.ts';
+import {
+  AuthenticationError,
+  BadRequestError,
+  PayloadTooLargeError,
+  SignatureMismatchError,
+  UnsupportedMediaTypeError,
+} from '../../../../shared/http/errors.ts';
 
 describe('statusForError', () => {
   it('maps the HTTP edge errors to their statuses', () => {

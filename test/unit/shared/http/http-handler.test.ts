@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { VendorUnavailableError } from '../../../../shared/domain/errors.ts';
+import { type Authenticate, noAuthentication } from '../../../../shared/http/authenticators.ts';
+import { MAX_BODY_BYTES } from '../../../../shared/http/body.ts';
 import {
   AuthenticationError,
   BadRequestError,
   SignatureMismatchError,
-  VendorUnavailableError,
-} from '../../../../shared/domain/errors.ts';
-import { type Authenticate, noAuthentication } from '../../../../shared/http/authenticators.ts';
-import { MAX_BODY_BYTES } from '../../../../shared/http/body.ts';
+} from '../../../../shared/http/errors.ts';
 import { httpHandler } from '../../../../shared/http/http-handler.ts';
 import type { HttpFailure } from '../../../../shared/http/middlewares.ts';
 import { empty, json, twiml } from '../../../../shared/http/responses.ts';
