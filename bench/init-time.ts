@@ -1,5 +1,5 @@
 /**
- * Module init benchmark (`npm run bench:init`, CONTRACT §8: module init <= 150 ms above a bare Node start).
+ * Module init benchmark (`npm run bench:init`, budget: module init <= 150 ms above a bare Node start).
  *
  * Builds every function exactly as deployed (infra/bundle-report.ts -> infra/bundling.ts), then, N times and
  * interleaved, starts a fresh `node` that imports one bundle and exits, next to a bare `node -e 0`. The
@@ -15,7 +15,7 @@ import { bundleReport, DEFAULT_BUNDLE_DIR } from '../infra/bundle-report.ts';
 import { PROJECT_ROOT } from '../infra/bundling.ts';
 import { FUNCTIONS, type FunctionName } from '../infra/routes.ts';
 
-/** CONTRACT §8: median module init above a bare Node start. */
+/** budget: median module init above a bare Node start. */
 export const INIT_BUDGET_MS = 150;
 
 const OUT_DIR = path.join(PROJECT_ROOT, 'bench', 'out');

@@ -1,5 +1,5 @@
 /**
- * Tool-call latency benchmark (`npm run bench:tools`, CONTRACT §8):
+ * Tool-call latency benchmark (`npm run bench:tools`):
  *  - server-side overhead of a tool call beyond the Calendly round trip: p50 <= 15 ms, p99 <= 50 ms warm,
  *    measured on hold_slot + release_hold (no Calendly call at all) and on check_availability served from
  *    the availability cache;

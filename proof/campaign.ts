@@ -528,7 +528,7 @@ async function settle(
       const booking = await deps.store.bookings.get(bookingId);
       if (!booking) continue;
       const final = booking.status === 'booked' || booking.status === 'failed';
-      if (!final || (booking.phone !== null && booking.smsSentAt === null)) unfinished.push(booking);
+      if (!final || (booking.callerNumber !== null && booking.smsSentAt === null)) unfinished.push(booking);
     }
     if (unfinished.length === 0) return true;
     // Nothing is on the queue for them: wait out the sweeper's grace, as the scheduled sweeper would.

@@ -1,5 +1,5 @@
 /**
- * Calendly webhook deliveries (reference/calendly.md §6.3). Provider shape: unknown keys are kept, and
+ * Calendly webhook deliveries (Calendly API v2 reference, developer.calendly.com). Provider shape: unknown keys are kept, and
  * only what we act on is read - the event name, our tracking id, and the scheduled event's type and start.
  * A start that is not an instant makes the body unreadable, acknowledged like any other unreadable body.
  */

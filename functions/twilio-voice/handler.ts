@@ -81,14 +81,14 @@ function report(callSid: string, answer: CallAnswer): void {
 
 async function answerCall(call: TwilioCallWebhook, remainingMs: number): Promise<HttpResponse> {
   current = await services.settings();
-  const caller = callerE164(call.From ?? call.Caller);
+  const callerNumber = callerE164(call.From ?? call.Caller);
   logger.info('inbound call', {
     callSid: call.CallSid,
-    caller: maskPhone(caller),
-    callerKnown: caller !== null,
+    caller: maskPhone(callerNumber),
+    callerKnown: callerNumber !== null,
   });
   const answer = await services.answerCall(
-    { callId: call.CallSid, caller, dialled: callerE164(call.To ?? call.Called) },
+    { callId: call.CallSid, callerNumber, dialledNumber: callerE164(call.To ?? call.Called) },
     { remainingMs, fallback: fallbackFor(current, call) },
   );
   report(call.CallSid, answer);

@@ -81,7 +81,7 @@ function unavailable(error: unknown): string {
   });
 }
 
-/** Time kept back from the Lambda timeout so every tool call still gets an answer (CONTRACT §4). */
+/** Time kept back from the Lambda timeout so every tool call still gets an answer (README, "Tools the assistant sees"). */
 const ANSWER_RESERVE_MS = 1_500;
 
 /**

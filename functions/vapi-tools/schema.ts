@@ -1,5 +1,5 @@
 /**
- * Vapi server messages as they arrive (reference/vapi-and-twilio.md §2, §4; Vapi's OpenAPI spec,
+ * Vapi server messages as they arrive (Vapi's OpenAPI spec,
  * `ServerMessageToolCalls`, `Call`, `TwilioTransport`). Provider shapes: unknown keys are kept, only what
  * the spec requires is required (a tool-calls message needs `toolCallList`, not `type`), and both documented
  * forms of a tool call are accepted - `{id, function:{name, arguments}}` with arguments as an object or a

@@ -57,7 +57,7 @@ const RATE_ALARMS = [
   },
 ] as const;
 
-/** Vapi's default tool timeout (`server.timeoutSeconds`, reference/vapi-and-twilio.md): a caller waits in silence meanwhile. */
+/** Vapi's default tool timeout (`server.timeoutSeconds`, Vapi's API reference): a caller waits in silence meanwhile. */
 const VAPI_TOOL_TIMEOUT_SECONDS = 20;
 /** twilio-voice hands over within about 4 s; slower than this, callers ring long and many get the fallback. */
 const VOICE_P99_LIMIT_SECONDS = 5;

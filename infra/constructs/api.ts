@@ -41,7 +41,7 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 );
 
 const WEBHOOK_AUTH_REASON =
-  'Webhook callers (Twilio, Vapi, Calendly) cannot present IAM or JWT credentials; the function authenticates every request by its vendor signature or shared secret (X-Twilio-Signature, x-vapi-secret/HMAC, Calendly-Webhook-Signature) before changing anything (CONTRACT §3).';
+  'Webhook callers (Twilio, Vapi, Calendly) cannot present IAM or JWT credentials; the function authenticates every request by its vendor signature or shared secret (X-Twilio-Signature, x-vapi-secret/HMAC, Calendly-Webhook-Signature) before changing anything (README, "Tools the assistant sees").';
 const PUBLIC_HEALTH_REASON =
   'GET /health is a public liveness probe by contract: it reads no configuration and returns no data beyond "ok".';
 

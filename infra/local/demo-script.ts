@@ -104,7 +104,7 @@ const CALLERS = [
 const SlotSchema = z.object({ id: z.string(), start: z.string(), spoken: z.string() });
 type Slot = z.infer<typeof SlotSchema>;
 
-/** A tool `result` line (CONTRACT §4); provider-style, so unknown keys are kept. */
+/** A tool `result` line (README, "Tools the assistant sees"); provider-style, so unknown keys are kept. */
 const ToolResultSchema = z.looseObject({
   ok: z.boolean(),
   say: z.string(),

@@ -45,7 +45,7 @@ export function createVapiClient(options: VapiClientOptions): VapiPort {
         phoneNumberId: input.phoneNumberId,
         phoneCallProviderBypassEnabled: true,
         // Vapi E.164-checks customer.number; an anonymous caller is sent without a customer at all.
-        ...(input.customerNumber ? { customer: { number: input.customerNumber } } : {}),
+        ...(input.callerNumber ? { customer: { number: input.callerNumber } } : {}),
         assistantOverrides: { variableValues: input.variableValues },
       };
       const response = await callVendor(VENDOR, 'POST /call', endpoint, {

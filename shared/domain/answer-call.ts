@@ -27,9 +27,9 @@ export interface AnswerCallDeps {
 export interface InboundCall {
   callId: string;
   /** The caller's number (E.164), null when withheld. */
-  caller: string | null;
+  callerNumber: string | null;
   /** Our number the caller dialled (E.164). */
-  dialled: string | null;
+  dialledNumber: string | null;
 }
 
 /** A step that did not go as planned; the call was answered anyway. */
@@ -92,8 +92,8 @@ export async function answerCall(
     () =>
       deps.store.calls.record({
         callId: call.callId,
-        from: call.caller,
-        to: call.dialled,
+        callerNumber: call.callerNumber,
+        dialledNumber: call.dialledNumber,
         now: deps.clock.now(),
       }),
     problems,
@@ -118,12 +118,12 @@ export async function answerCall(
             {
               assistantId: vapi.assistantId,
               phoneNumberId: vapi.phoneNumberId,
-              customerNumber: call.caller,
+              callerNumber: call.callerNumber,
               // Vapi already has the caller's number (customer.number); these only help the prompt and tools.
               variableValues: {
                 twilioCallSid: call.callId,
-                callerKnown: call.caller ? 'true' : 'false',
-                ...(call.caller ? { callerLast4: call.caller.slice(-4) } : {}),
+                callerKnown: call.callerNumber ? 'true' : 'false',
+                ...(call.callerNumber ? { callerLast4: call.callerNumber.slice(-4) } : {}),
               },
             },
             { timeoutMs: Math.max(0, budgetMs - elapsed()) },

@@ -17,7 +17,7 @@ export function bookingFromHold(
     fence: hold.fence,
     name: hold.name,
     email: hold.email,
-    phone: hold.phone,
+    callerNumber: hold.callerNumber,
     timezone: options.timezone,
     status: 'queued',
     attempts: 0,

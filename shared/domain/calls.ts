@@ -7,7 +7,7 @@ import type { CallArrival, Store } from './ports.ts';
  */
 export async function recordInboundCall(
   store: Pick<Store, 'calls'>,
-  call: { callId: string; from: string | null; to: string | null; now: Date },
+  call: { callId: string; callerNumber: string | null; dialledNumber: string | null; now: Date },
 ): Promise<CallArrival> {
   return await store.calls.record(call);
 }

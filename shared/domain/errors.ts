@@ -1,5 +1,5 @@
 /**
- * Error codes a Vapi tool result may carry: the contract's (CONTRACT §4), each for what it means there, and
+ * Error codes a Vapi tool result may carry: the contract's (README, "Tools the assistant sees"), each for what it means there, and
  * precise ones where one contract code would stand for several cases (so a log line says what happened).
  */
 export const TOOL_ERROR_CODES = [

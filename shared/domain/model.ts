@@ -33,7 +33,8 @@ export interface Hold {
   expiresAt: number;
   name: string;
   email: string;
-  phone: string | null;
+  /** The caller's number (E.164), null when withheld. */
+  callerNumber: string | null;
   status: 'held' | 'confirmed' | 'released';
   bookingId: string | null;
   createdAt: number;
@@ -59,7 +60,8 @@ export interface Booking {
   fence: number;
   name: string;
   email: string;
-  phone: string | null;
+  /** The caller's number (E.164), null when withheld: where the SMS goes. */
+  callerNumber: string | null;
   timezone: string;
   status: BookingStatus;
   attempts: number;
@@ -76,8 +78,10 @@ export interface Booking {
 /** What we know about a phone call, keyed by Twilio CallSid (or Vapi call id for non-phone calls). */
 export interface CallRecord {
   callId: string;
-  from: string | null;
-  to: string | null;
+  /** The caller's number (E.164), null when withheld. */
+  callerNumber: string | null;
+  /** Our number the caller dialled (E.164). */
+  dialledNumber: string | null;
   status: 'in-progress' | 'ended';
   startedAt: number;
   endedAt: number | null;

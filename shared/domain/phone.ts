@@ -1,7 +1,7 @@
 /**
- * E.164 shape checks for numbers that were already normalised upstream (Twilio's caller id went through
- * libphonenumber at the Twilio edge; Vapi checks E.164 itself). The full metadata (~120 KB) ships only in the
- * function that meets raw caller ids.
+ * E.164 shape checks. Twilio delivers caller ids in E.164 and Vapi checks E.164 itself, so the runtime only
+ * checks the shape; libphonenumber-js (its full metadata is ~120 KB) validates the numbers people type, at
+ * synth time (infra/stages.ts), and never ships in a function.
  */
 
 /** "+" then 8 to 15 digits, no leading zero: the shape ITU-T E.164 allows for dialable numbers. */

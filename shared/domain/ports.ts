@@ -97,7 +97,8 @@ export interface CalendlyPort {
 export interface CreateVapiCallInput {
   assistantId: string;
   phoneNumberId: string;
-  customerNumber: string | null;
+  /** The caller's number (E.164), null when withheld. */
+  callerNumber: string | null;
   variableValues: Record<string, string>;
 }
 
@@ -147,7 +148,12 @@ export interface CallRepository {
    * Records the call's arrival; a retried webhook for the same call changes nothing but a counter. Says
    * whether this is the call's first arrival, and the answer stored by an earlier one.
    */
-  record(call: { callId: string; from: string | null; to: string | null; now: Date }): Promise<CallArrival>;
+  record(call: {
+    callId: string;
+    callerNumber: string | null;
+    dialledNumber: string | null;
+    now: Date;
+  }): Promise<CallArrival>;
   /** Stores the TwiML the call was answered with, unless an answer is stored already. */
   saveAnswer(callId: string, answer: string): Promise<void>;
   get(callId: string): Promise<CallRecord | null>;
@@ -191,8 +197,8 @@ export interface SlotLock {
 }
 
 export type ClaimOutcome =
-  /** This worker may post; `mustReconcile` means an earlier attempt may have reached Calendly. */
-  | { kind: 'claimed'; booking: Booking; mustReconcile: boolean }
+  /** This worker may post; `mayExist`: an earlier attempt may have reached Calendly, so look it up first. */
+  | { kind: 'claimed'; booking: Booking; mayExist: boolean }
   /** Another worker is posting right now. */
   | { kind: 'busy'; booking: Booking }
   /** Already booked or failed: nothing to do. */

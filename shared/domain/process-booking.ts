@@ -105,13 +105,13 @@ export async function processBooking(
       return { kind: 'failed', booking: failed, code: 'hold_lost' };
     }
     case 'claimed':
-      return await postClaimed(claim.booking, claim.mustReconcile, deps);
+      return await postClaimed(claim.booking, claim.mayExist, deps);
   }
 }
 
 async function postClaimed(
   booking: Booking,
-  mustReconcile: boolean,
+  mayExist: boolean,
   deps: BookingWorkerDeps,
 ): Promise<ProcessOutcome> {
   const { store, clock, calendly } = deps;
@@ -138,26 +138,20 @@ async function postClaimed(
 
   let eventType: EventTypeInfo;
   try {
-    if (mustReconcile) {
+    if (mayExist) {
       const found = await lookUp();
       if (found) return await bookedAs(found, true);
     }
     eventType = await deps.directory.eventTypeByUri(booking.slot.eventTypeUri);
   } catch (error) {
-    return await retryLater(booking, error, mustReconcile, deps);
+    return await retryLater(booking, error, mayExist, deps);
   }
   const request = inviteeRequest(booking, eventType);
   if (typeof request === 'string') return await failBooking(booking, 'unanswerable_question', request, deps);
 
   const budget = await deps.budget.tryTake(clock.now());
   if (!budget.ok) {
-    return await deferBooking(
-      booking,
-      budget.retryAfterSeconds,
-      mustReconcile,
-      'booking budget exhausted',
-      deps,
-    );
+    return await deferBooking(booking, budget.retryAfterSeconds, mayExist, 'booking budget exhausted', deps);
   }
 
   let created: CreatedInvitee;
@@ -168,7 +162,7 @@ async function postClaimed(
       // A refusal may mean our own earlier attempt took the time (a POST that timed out but went through,
       // not yet visible to the first lookup), and Calendly documents no wording for "taken", so any refusal
       // is checked: look once more before telling the caller it failed.
-      if (booking.attempts > 1 || mustReconcile) {
+      if (booking.attempts > 1 || mayExist) {
         const found = await lookUp().catch(() => null);
         if (found) return await bookedAs(found, true);
         // Calendly's lists may lag behind its writes: give our invitee time to show up before giving up.
@@ -178,13 +172,7 @@ async function postClaimed(
       return await failBooking(booking, code, error.message, deps);
     }
     if (error instanceof VendorRateLimitedError) {
-      return await deferBooking(
-        booking,
-        error.retryAfterSeconds,
-        mustReconcile,
-        'calendly rate limited',
-        deps,
-      );
+      return await deferBooking(booking, error.retryAfterSeconds, mayExist, 'calendly rate limited', deps);
     }
     // Timeouts, 5xx, network errors: Calendly may or may not have booked it, so look it up before re-posting.
     return await retryLater(booking, error, true, deps);
@@ -233,14 +221,14 @@ export function inviteeRequest(booking: Booking, eventType: EventTypeInfo): Crea
   };
   const callsInvitee = eventType.locations.some((location) => location.kind === 'outbound_call');
   if (callsInvitee && eventType.poolingType !== 'round_robin') {
-    if (booking.phone) request.location = { kind: 'outbound_call', location: booking.phone };
+    if (booking.callerNumber) request.location = { kind: 'outbound_call', location: booking.callerNumber };
     else if (eventType.locations.length === 1)
       return 'the event type needs a phone number to call and the caller withheld theirs';
   }
   const answers: NonNullable<CreateInviteeInput['questionsAndAnswers']> = [];
   for (const question of eventType.customQuestions.filter((item) => item.enabled)) {
-    if (question.type === 'phone_number' && booking.phone) {
-      answers.push({ question: question.name, answer: booking.phone, position: question.position });
+    if (question.type === 'phone_number' && booking.callerNumber) {
+      answers.push({ question: question.name, answer: booking.callerNumber, position: question.position });
     } else if (question.required) {
       return `the event type requires an answer to "${question.name}", which a phone booking cannot give`;
     }
@@ -267,17 +255,17 @@ export function bookingSms(booking: Booking, now: Date): string {
 
 /** Whether the caller is still to be texted about this booking's outcome. */
 function smsOwed(booking: Booking, deps: BookingWorkerDeps): boolean {
-  return deps.sms !== null && booking.phone !== null && booking.smsSentAt === null;
+  return deps.sms !== null && booking.callerNumber !== null && booking.smsSentAt === null;
 }
 
 /** Sends the outcome SMS once; a failed send hands the claim back and throws so a redelivery retries it. */
 async function notifyCaller(booking: Booking, deps: BookingWorkerDeps): Promise<void> {
   const { sms } = deps;
-  if (!sms || !booking.phone || !smsOwed(booking, deps)) return;
+  if (!sms || !booking.callerNumber || !smsOwed(booking, deps)) return;
   if (booking.status !== 'booked' && booking.status !== 'failed') return;
   if (!(await deps.store.bookings.claimSms(booking.bookingId, deps.clock.now()))) return;
   try {
-    await sms.send({ to: booking.phone, body: bookingSms(booking, deps.clock.now()) });
+    await sms.send({ to: booking.callerNumber, body: bookingSms(booking, deps.clock.now()) });
   } catch (error) {
     await deps.store.bookings.releaseSmsClaim(booking.bookingId, deps.clock.now());
     throw error;

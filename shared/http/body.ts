@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { PayloadTooLargeError } from './errors.ts';
 
-/** Largest request body a route accepts unless it says otherwise (CONTRACT §3). */
+/** Largest request body a route accepts unless it says otherwise (README, "Tools the assistant sees"). */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The Calendly sandbox answers every endpoint the product uses in Calendly's published shapes. The schemas
- * here are written from ../shared/reference/calendly.md, which transcribes Calendly's OpenAPI spec ([OAS])
+ * here are written from Calendly's API v2 reference, which transcribes Calendly's OpenAPI spec ([OAS])
  * section by section (named on each schema): every key the spec lists as required must be present with its
  * type (nullable where the spec says so), and keys the spec does not list are allowed, as Calendly adds
  * fields without notice. They are deliberately independent of the sandbox's code and of our client's
@@ -173,7 +173,7 @@ const ErrorBody = z.object({
     .optional(),
 });
 
-describe('Calendly sandbox: responses in the shapes of Calendly API v2 (reference/calendly.md)', () => {
+describe('Calendly sandbox: responses in the shapes of Calendly API v2 (Calendly API v2 reference, developer.calendly.com)', () => {
   let sandbox: CalendlySandbox;
   let start: string;
 

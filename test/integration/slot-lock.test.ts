@@ -191,12 +191,12 @@ describe('slot lock on DynamoDB Local', () => {
     const booking = bookingFor(hold);
     await store.slots.confirm(hold, booking, plus(1000));
     const first = await store.bookings.claim(booking.bookingId, plus(2000), { staleAfterMs: 60_000 });
-    expect(first).toMatchObject({ kind: 'claimed', mustReconcile: false });
+    expect(first).toMatchObject({ kind: 'claimed', mayExist: false });
     expect((await store.bookings.claim(booking.bookingId, plus(3000), { staleAfterMs: 60_000 })).kind).toBe(
       'busy',
     );
     const takeover = await store.bookings.claim(booking.bookingId, plus(70_000), { staleAfterMs: 60_000 });
-    expect(takeover).toMatchObject({ kind: 'claimed', mustReconcile: true });
+    expect(takeover).toMatchObject({ kind: 'claimed', mayExist: true });
     if (takeover.kind !== 'claimed') return;
     const ref = { inviteeUri: 'i', eventUri: 'e', cancelUrl: 'c', rescheduleUrl: 'r' };
     const booked = await store.bookings.markBooked(takeover.booking, ref, plus(71_000), { smsOwed: false });

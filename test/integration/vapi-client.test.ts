@@ -13,7 +13,7 @@ const apiKey = 'vapi-private-key-test';
 const input: CreateVapiCallInput = {
   assistantId: 'asst_123',
   phoneNumberId: 'pn_456',
-  customerNumber: '+14155550123',
+  callerNumber: '+14155550123',
   variableValues: { twilioCallSid: 'CA0123456789abcdef0123456789abcdef' },
 };
 
@@ -59,7 +59,7 @@ describe('createVapiClient', () => {
 
   it('sends no customer for an anonymous caller', async () => {
     const client = createVapiClient({ apiKey, baseUrl: `${fake.url}/` });
-    await client.createCall({ ...input, customerNumber: null }, { timeoutMs: 2000 });
+    await client.createCall({ ...input, callerNumber: null }, { timeoutMs: 2000 });
     expect(fake.requests[0]?.body).not.toHaveProperty('customer');
   });
 

@@ -66,7 +66,7 @@ describe('vendor clients in a warm container (shared/app/)', () => {
     const handOff = vapiHandOff();
     const ids = { VAPI_ASSISTANT_ID: 'asst_1', VAPI_PHONE_NUMBER_ID: 'pn_1', VAPI_API_BASE_URL: vapi.url };
     expect(handOff(settings({ VAPI_API_KEY: 'rotated-vapi-key', VAPI_API_BASE_URL: vapi.url }))).toBeNull();
-    const input = { assistantId: 'asst_1', phoneNumberId: 'pn_1', customerNumber: null, variableValues: {} };
+    const input = { assistantId: 'asst_1', phoneNumberId: 'pn_1', callerNumber: null, variableValues: {} };
     const old = handOff(settings({ ...ids, VAPI_API_KEY: 'old-vapi-key' }));
     await expect(old?.port.createCall(input, { timeoutMs: 2_000 })).rejects.toBeInstanceOf(
       VendorRejectedError,

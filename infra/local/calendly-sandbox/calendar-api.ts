@@ -1,4 +1,4 @@
-/** Handlers for users, event types, availability, invitees and scheduled events (reference §1-§5). */
+/** Handlers for users, event types, availability, invitees and scheduled events (Calendly's API v2 reference). */
 import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { invalidArgument, notFound, permissionDenied } from './errors.ts';
@@ -117,7 +117,7 @@ function slotSchedulingUrl(eventType: EventTypeRecord, startMs: number, timezone
   return `${eventType.schedulingUrl}/${instant}?month=${local.toFormat('yyyy-MM')}&date=${local.toISODate()}`;
 }
 
-/** POST /invitees: validates like reference §4.2, then books only a time that is available right now. */
+/** POST /invitees: validates like Calendly's API v2 reference, then books only a time that is available right now. */
 export function createInvitee({ store, body }: ApiContext): ApiResult {
   const request = parseCreateInviteeBody(body);
   const eventType = store.findEventType(request.event_type);

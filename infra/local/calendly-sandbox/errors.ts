@@ -1,4 +1,4 @@
-/** Calendly's error bodies: `{ title, message, details? }` (reference §7.2), thrown by handlers and sent as is. */
+/** Calendly's error bodies: `{ title, message, details? }` (Calendly's API v2 reference), thrown by handlers and sent as is. */
 import type * as z from 'zod';
 
 /** One entry of an error's `details` array; Calendly names the offending request parameter. */

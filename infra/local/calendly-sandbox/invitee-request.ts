@@ -1,5 +1,5 @@
 /**
- * POST /invitees validation (reference §4.2): the body's own shape first, then the rules of the event type
+ * POST /invitees validation (Calendly's API v2 reference): the body's own shape first, then the rules of the event type
  * (configured locations, custom questions). Failures are Calendly's 400 with one detail per bad parameter.
  */
 import { isValidPhoneNumber } from 'libphonenumber-js/min';
@@ -99,7 +99,7 @@ export function checkAnswers(
   const details: ErrorDetail[] = [];
   const questions = eventType.customQuestions.filter((question) => question.enabled);
   for (const answer of answers) {
-    // Question text is matched case-sensitively and verbatim (reference §4.2).
+    // Question text is matched case-sensitively and verbatim (Calendly's API v2 reference).
     const question = questions.find((candidate) => candidate.name === answer.question);
     if (question === undefined) {
       details.push({

@@ -1,4 +1,4 @@
-/** Keyset-style pagination as Calendly shapes it (reference §7.3): `count`, `page_token`, `pagination`. */
+/** Keyset-style pagination as Calendly shapes it (Calendly's API v2 reference): `count`, `page_token`, `pagination`. */
 import { invalidArgument } from './errors.ts';
 
 /** Calendly's `pagination` object. */

@@ -1,6 +1,6 @@
 /**
  * Fixed one-minute windows per limit, counted on the sandbox clock (so a pinned clock can be advanced past a
- * window). Headers follow reference §7.1: X-RateLimit-Reset is seconds until the window resets.
+ * window). Headers follow Calendly's API v2 reference: X-RateLimit-Reset is seconds until the window resets.
  */
 
 /** The three rate-limit headers Calendly sends on every response. */

@@ -13,7 +13,7 @@ export interface UserRecord {
   createdAt: number;
 }
 
-/** A location configured on an event type (reference §2.3 LocationConfiguration). */
+/** A location configured on an event type (Calendly API v2: LocationConfiguration). */
 export interface LocationConfig {
   kind: string;
   location?: string;
@@ -21,7 +21,7 @@ export interface LocationConfig {
   phone_number?: string;
 }
 
-/** A custom question configured on an event type (reference §2.3 EventTypeCustomQuestion). */
+/** A custom question configured on an event type (Calendly API v2: EventTypeCustomQuestion). */
 export interface CustomQuestion {
   name: string;
   type: 'string' | 'text' | 'phone_number' | 'single_select' | 'multi_select';

@@ -1,4 +1,4 @@
-/** Renders stored records in Calendly API v2 shapes (reference §1.3, §2.3, §4.3, §5.4, §6.1, §6.3). */
+/** Renders stored records in Calendly API v2 shapes (Calendly's API v2 reference). */
 import type {
   CancellationRecord,
   EventTypeRecord,

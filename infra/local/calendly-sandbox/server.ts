@@ -1,6 +1,6 @@
 /**
  * A Calendly API v2 look-alike on node:http for tests, the local stack and the demo: the real paths, shapes,
- * errors and rate-limit headers of the endpoints this product uses (reference/calendly.md), over an in-memory
+ * errors and rate-limit headers of the endpoints this product uses (Calendly API v2 reference, developer.calendly.com), over an in-memory
  * calendar whose availability is computed from rules at request time. Never talks to Calendly.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

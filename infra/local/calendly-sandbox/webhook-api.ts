@@ -1,4 +1,4 @@
-/** Handlers for /webhook_subscriptions (reference §6.1). */
+/** Handlers for /webhook_subscriptions (Calendly's API v2 reference). */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { alreadyExists, invalidArgument, invalidArgumentFrom, notFound, permissionDenied } from './errors.ts';

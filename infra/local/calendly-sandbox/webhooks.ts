@@ -1,5 +1,5 @@
 /**
- * Webhook delivery (reference §6): invitee.created / invitee.canceled POSTed to every matching subscription,
+ * Webhook delivery (Calendly's API v2 reference): invitee.created / invitee.canceled POSTed to every matching subscription,
  * signed `Calendly-Webhook-Signature: t=<unix s>,v1=<hex HMAC-SHA256(key, `${t}.${rawBody}`)>`.
  * Delivery is asynchronous and never fails the API call that caused it; outcomes are recorded instead.
  */
@@ -9,7 +9,7 @@ import { inviteeResource, scheduledEventResource } from './resources.ts';
 import type { InviteeEventName, SandboxStore } from './store.ts';
 import { calendlyTime } from './time.ts';
 
-/** Event names a subscription may ask for (reference §6.1); only the invitee ones are ever sent here. */
+/** Event names a subscription may ask for (Calendly's API v2 reference); only the invitee ones are ever sent here. */
 export const WEBHOOK_EVENTS = [
   'invitee.created',
   'invitee.canceled',

@@ -36,6 +36,7 @@ import {
   ScheduledEventListSchema,
   UserResponseSchema,
 } from './schemas.ts';
+import { uuidOf } from './uri.ts';
 
 /** How to reach Calendly. */
 export interface CalendlyClientOptions {
@@ -67,7 +68,7 @@ const RETRY_DELAY_MS = 200;
 const PAGE_SIZE = 100;
 // Calendly does not say whether min_start_time is inclusive: search a window around the start, match exactly.
 const FIND_WINDOW_MS = 60_000;
-// Calendly documents no status for a taken time (reference §4.4). Recognised: the `code` a known client reads
+// Calendly documents no status for a taken time (Calendly's API v2 reference). Recognised: the `code` a known client reads
 // in `details[]`, and the wording Calendly and clients in the wild use in `message` and `details[].message`.
 const SLOT_UNAVAILABLE_CODES: ReadonlySet<string> = new Set(['already_filled']);
 const SLOT_UNAVAILABLE =
@@ -217,6 +218,7 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
     async getEventType(uri: string): Promise<EventTypeInfo> {
       const { resource } = await request({
         method: 'GET',
+        // By uuid against our base URL: requests never go to the host a URI names.
         path: `/event_types/${encodeURIComponent(uuidOf(uri))}`,
         schema: EventTypeResponseSchema,
       });
@@ -358,13 +360,6 @@ function toCreatedInvitee(invitee: CalendlyInvitee): CreatedInvitee {
   };
 }
 
-/** The last segment of a Calendly URI (its uuid); requests always go to our base URL, never to the URI's host. */
-function uuidOf(uri: string): string {
-  const uuid = uri.replace(/\/+$/, '').split('/').pop() ?? '';
-  if (uuid === '') throw new RangeError('not a Calendly resource URI');
-  return uuid;
-}
-
 /** Calendly's timestamp form (microseconds, UTC). */
 function calendlyTime(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -378,7 +373,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** X-RateLimit-Reset is seconds until the window resets (reference §7.1); at least 1 so callers never spin. */
+/** X-RateLimit-Reset is seconds until the window resets (Calendly's API v2 reference); at least 1 so callers never spin. */
 function httpError(operation: string, response: Pick<VendorResponse, 'status' | 'text'>): CalendlyHttpError {
   const body = CalendlyErrorSchema.safeParse(parseJson(response.text));
   return new CalendlyHttpError(operation, response.status, body.success ? body.data : null);

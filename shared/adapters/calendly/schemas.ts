@@ -1,11 +1,11 @@
 /**
- * zod schemas for the Calendly API v2 responses this adapter reads (reference/calendly.md §1-§7).
+ * zod schemas for the Calendly API v2 responses this adapter reads (Calendly API v2 reference, developer.calendly.com).
  * Provider schemas: unknown keys are tolerated, and only the fields we use are required.
  */
 import * as z from '../../zod.ts';
 
 /**
- * Calendly's error body `{ title, message, details?: [{ parameter?, message, code? }] }` (reference §4.4);
+ * Calendly's error body `{ title, message, details?: [{ parameter?, message, code? }] }` (Calendly's API v2 reference);
  * every part optional so odd bodies still parse.
  */
 export const CalendlyErrorSchema = z.looseObject({

@@ -56,7 +56,7 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
       if (item.status === 'posting' && (item.postingStartedAt ?? 0) > nowMs - options.staleAfterMs) {
         return { kind: 'busy', booking };
       }
-      const mustReconcile = item.status === 'posting' || item.mayExist;
+      const mayExist = item.status === 'posting' || item.mayExist;
       try {
         await db.send(
           new TransactWriteCommand({
@@ -107,7 +107,7 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
             dueAt: nowMs + options.staleAfterMs,
             updatedAt: nowMs,
           },
-          mustReconcile,
+          mayExist,
         };
       } catch (error) {
         const reasons = cancellationReasons(error);

@@ -2,8 +2,9 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Offer, SlotRef } from '../../domain/model.ts';
 import type { CallRepository } from '../../domain/ports.ts';
+import { isoInstant } from '../../domain/time/instant.ts';
 import { type CallItem, CallItemSchema, toCallRecord } from './items.ts';
-import { canonicalInstant, keys, ttlSeconds } from './keys.ts';
+import { keys, ttlSeconds } from './keys.ts';
 import { updateUnlessConditionFails } from './transactions.ts';
 
 /** Call items outlive the call by a week for support questions, then TTL removes them. */
@@ -19,7 +20,7 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
   }
 
   return {
-    async record({ callId, from, to, now }) {
+    async record({ callId, callerNumber, dialledNumber, now }) {
       // One atomic counter tells the first arrival from a repeat, whatever order concurrent repeats land in.
       const { Attributes } = await db.send(
         new UpdateCommand({
@@ -32,8 +33,8 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
           ExpressionAttributeNames: { '#from': 'from', '#to': 'to', '#status': 'status', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ':callId': callId,
-            ':from': from,
-            ':to': to,
+            ':from': callerNumber,
+            ':to': dialledNumber,
             ':now': now.getTime(),
             ':status': 'in-progress',
             ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
@@ -119,12 +120,12 @@ function planOffers(item: CallItem | null, slots: SlotRef[], now: number, validF
   for (const [id, offer] of Object.entries(item?.offers ?? {})) {
     if (offer.expiresAt <= now) continue;
     offers[id] = offer;
-    idByInstant.set(`${offer.eventTypeUri}|${canonicalInstant(offer.start)}`, id);
+    idByInstant.set(`${offer.eventTypeUri}|${isoInstant(offer.start)}`, id);
   }
   let nextSeq = item?.offerSeq ?? 0;
   const issued: Offer[] = [];
   for (const slot of slots) {
-    const identity = `${slot.eventTypeUri}|${canonicalInstant(slot.start)}`;
+    const identity = `${slot.eventTypeUri}|${isoInstant(slot.start)}`;
     let id = idByInstant.get(identity);
     if (!id) {
       nextSeq += 1;

@@ -1,6 +1,8 @@
 /**
  * Item schemas: what the table holds, parsed back into domain objects with zod (never cast). Unknown
  * attributes (keys, ttl, index keys) are tolerated so items can grow without breaking older readers.
+ * Attribute names are the table's and stay as they are (`phone`, `from`, `to` hold the domain's
+ * `callerNumber` and `dialledNumber`), so items written by earlier releases read the same.
  */
 import type { Booking, CallRecord, Hold } from '../../domain/model.ts';
 import * as z from '../../zod.ts';
@@ -28,8 +30,8 @@ export type CallItem = z.infer<typeof CallItemSchema>;
 export function toCallRecord(item: CallItem): CallRecord {
   return {
     callId: item.callId,
-    from: item.from ?? null,
-    to: item.to ?? null,
+    callerNumber: item.from ?? null,
+    dialledNumber: item.to ?? null,
     status: item.status,
     startedAt: item.startedAt,
     endedAt: item.endedAt ?? null,
@@ -74,8 +76,8 @@ export const HoldItemSchema = z.object({
 });
 
 export function toHold(item: unknown): Hold {
-  const parsed = HoldItemSchema.parse(item);
-  return { ...parsed, phone: parsed.phone ?? null, bookingId: parsed.bookingId ?? null };
+  const { phone, ...parsed } = HoldItemSchema.parse(item);
+  return { ...parsed, callerNumber: phone ?? null, bookingId: parsed.bookingId ?? null };
 }
 
 const CalendlyRefSchema = z.object({
@@ -117,7 +119,7 @@ export function toBooking(item: unknown): Booking {
     fence: parsed.fence,
     name: parsed.name,
     email: parsed.email,
-    phone: parsed.phone ?? null,
+    callerNumber: parsed.phone ?? null,
     timezone: parsed.timezone,
     status: parsed.status,
     attempts: parsed.attempts,
@@ -131,7 +133,11 @@ export function toBooking(item: unknown): Booking {
   };
 }
 
-/** Drops null attributes: absence is what conditions such as attribute_not_exists(smsSentAt) test for. */
-export function withoutNulls<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as Partial<T>;
+/**
+ * A hold or booking as the table stores it: the caller's number under `phone`, and null attributes left
+ * out (absence is what conditions such as attribute_not_exists(smsSentAt) test for).
+ */
+export function itemOf(value: Hold | Booking): Record<string, unknown> {
+  const { callerNumber, ...rest } = value;
+  return Object.fromEntries(Object.entries({ ...rest, phone: callerNumber }).filter(([, v]) => v !== null));
 }

@@ -11,32 +11,20 @@
  * | availability | AVAIL#<YYYY-MM-DD in zone>           | <eventTypeId>        | shared 60 s cache + fill lease |
  * | availability | AVAIL#<YYYY-MM-DD in zone>           | #INVALIDATED         | when the day last changed      |
  * | rate budget  | RATE#<name>                          | <window>#<start>     | counters for Calendly limits   |
- * | idempotency  | IDEMPOTENCY#tool-call                | <fn>#<hash of call id, toolCallId> | Powertools records |
+ * | idempotency  | IDEMPOTENCY#tool-call                | <Lambda function name>#<hash of [callId, toolCallId]> | Powertools records |
  *
  * Slots are partitioned by event type and UTC day so "what is taken between A and B" is one Query per day.
  * Availability is partitioned by business day, not event type: every event type is booked on one host
  * calendar, so a change Calendly reports voids the whole day, which one item (`#INVALIDATED`) records and
  * one Query reads together with an event type's entry.
  */
-
-/** The last path segment of a Calendly URI ("https://api.calendly.com/event_types/ABC" -> "ABC"). */
-export function uriId(uri: string): string {
-  const id = uri.replace(/\/+$/, '').split('/').pop();
-  if (!id) throw new Error('cannot derive an id from an empty URI');
-  return id;
-}
-
-/** Calendly writes microseconds; keys use one canonical instant form so equal times get equal keys. */
-export function canonicalInstant(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new Error(`not an ISO instant: ${iso}`);
-  return new Date(ms).toISOString();
-}
+import { isoInstant } from '../../domain/time/instant.ts';
+import { uuidOf } from '../calendly/uri.ts';
 
 export const keys = {
   call: (callId: string) => ({ pk: `CALL#${callId}`, sk: 'CALL' }),
   slot: (eventTypeUri: string, start: string) => {
-    const instant = canonicalInstant(start);
+    const instant = isoInstant(start);
     return { pk: slotPartition(eventTypeUri, instant.slice(0, 10)), sk: instant };
   },
   cell: (cellStartMs: number) => {
@@ -47,7 +35,7 @@ export const keys = {
   booking: (bookingId: string) => ({ pk: `BOOKING#${bookingId}`, sk: 'BOOKING' }),
   availability: (eventTypeUri: string, day: string) => ({
     pk: availabilityPartition(day),
-    sk: uriId(eventTypeUri),
+    sk: uuidOf(eventTypeUri),
   }),
   /** When the day's availability last changed in Calendly: entries fetched before then are void. */
   availabilityInvalidation: (day: string) => ({
@@ -62,7 +50,7 @@ export const keys = {
 
 /** Partition holding one event type's slot locks for one UTC day. */
 export function slotPartition(eventTypeUri: string, utcDay: string): string {
-  return `SLOT#${uriId(eventTypeUri)}#${utcDay}`;
+  return `SLOT#${uuidOf(eventTypeUri)}#${utcDay}`;
 }
 
 /** Partition holding one business day's cached availability, for every event type, and its invalidation. */

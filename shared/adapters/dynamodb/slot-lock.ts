@@ -14,7 +14,7 @@ import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@
 import type { Booking, Hold } from '../../domain/model.ts';
 import type { ConfirmOutcome, HoldOutcome, HoldRequest, SlotLock } from '../../domain/ports.ts';
 import { claimCells, isCellFree, moveCells, occupiedCells } from './cells.ts';
-import { CallItemSchema, type SlotItem, SlotItemSchema, toHold, withoutNulls } from './items.ts';
+import { CallItemSchema, itemOf, type SlotItem, SlotItemSchema, toHold } from './items.ts';
 import { keys, PENDING_PARTITION, ttlSeconds } from './keys.ts';
 import {
   backoff,
@@ -114,7 +114,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
         expiresAt,
         name: request.name,
         email: request.email,
-        phone: call.callerNumber,
+        callerNumber: call.callerNumber,
         status: 'held',
         bookingId: null,
         createdAt: nowMs,
@@ -178,7 +178,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
                   TableName: tableName,
                   Item: {
                     ...keys.hold(request.holdId),
-                    ...withoutNulls(newHold),
+                    ...itemOf(newHold),
                     ttl: ttlSeconds(Date.parse(slot.start) + SLOT_RETENTION_MS),
                   },
                   ConditionExpression: 'attribute_not_exists(pk)',
@@ -336,7 +336,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
                 TableName: tableName,
                 Item: {
                   ...keys.booking(booking.bookingId),
-                  ...withoutNulls(booking),
+                  ...itemOf(booking),
                   pendingPk: PENDING_PARTITION,
                   pendingSk: pendingSortKey(booking.dueAt, booking.bookingId),
                 },

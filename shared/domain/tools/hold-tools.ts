@@ -60,7 +60,7 @@ export async function holdSlot(
   const outcome = await deps.store.slots.hold({
     holdId: newHoldId(),
     // Vapi may not pass the caller's number; the Twilio webhook recorded it when the call came in.
-    call: { ...call, callerNumber: call.callerNumber ?? record?.from ?? null },
+    call: { ...call, callerNumber: call.callerNumber ?? record?.callerNumber ?? null },
     slot,
     name: args.name,
     email: args.email.toLowerCase(),

@@ -34,5 +34,5 @@ export interface ToolDeps {
   settings: ToolSettings;
 }
 
-/** A successful tool answer: `ok` and a speakable `say`, plus tool-specific fields (CONTRACT §4). */
+/** A successful tool answer: `ok` and a speakable `say`, plus tool-specific fields (README, "Tools the assistant sees"). */
 export type ToolSuccess = { ok: true; say: string } & Record<string, unknown>;

@@ -1,4 +1,4 @@
-/** Turns tool outcomes into the single-line JSON `result` string Vapi reads (CONTRACT §4). */
+/** Turns tool outcomes into the single-line JSON `result` string Vapi reads (README, "Tools the assistant sees"). */
 import type { ToolError } from '../errors.ts';
 import type { ToolSuccess } from './tool-deps.ts';
 

@@ -12,7 +12,7 @@ import { memoryCalls } from '../../../fixtures/memory-ports.ts';
 
 const FALLBACK = '<Response><Say>Sorry</Say><Dial>+14155550199</Dial></Response>';
 const VAPI_TWIML = '<Response><Connect><Stream url="wss://vapi.example"/></Connect></Response>';
-const CALL = { callId: 'CA1', caller: '+14155550123', dialled: '+14155550100' };
+const CALL = { callId: 'CA1', callerNumber: '+14155550123', dialledNumber: '+14155550100' };
 const PLENTY = { remainingMs: 10_000, fallback: FALLBACK };
 
 /** A Vapi that answers when the test says so (or never), recording what it was asked. */
@@ -59,7 +59,7 @@ describe('answerCall', () => {
     expect(vapi.requests[0]?.input).toEqual({
       assistantId: 'asst_1',
       phoneNumberId: 'pn_1',
-      customerNumber: CALL.caller,
+      callerNumber: CALL.callerNumber,
       variableValues: { twilioCallSid: 'CA1', callerKnown: 'true', callerLast4: '0123' },
     });
     expect(calls.records.get('CA1')?.answer).toBe(VAPI_TWIML);
@@ -150,7 +150,7 @@ describe('answerCall', () => {
   it('answers with the fallback at once when Vapi is not configured', async () => {
     const answer = await answerCall(
       { store: { calls: memoryCalls() }, vapi: null, clock: createManualClock() },
-      { ...CALL, caller: null },
+      { ...CALL, callerNumber: null },
       PLENTY,
     );
     expect(answer).toEqual({ via: 'fallback', reason: 'vapi_unconfigured', twiml: FALLBACK, problems: [] });

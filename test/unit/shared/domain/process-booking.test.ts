@@ -17,7 +17,7 @@ const booking: Booking = {
   fence: 3,
   name: 'Ada Lovelace',
   email: 'ada@example.com',
-  phone: '+14155550123',
+  callerNumber: '+14155550123',
   timezone: 'America/New_York',
   status: 'queued',
   attempts: 0,
@@ -112,7 +112,7 @@ describe('inviteeRequest', () => {
 
   it('refuses an outbound-call-only event type when the caller withheld their number', () => {
     const request = inviteeRequest(
-      { ...booking, phone: null },
+      { ...booking, callerNumber: null },
       eventType({ locations: [{ kind: 'outbound_call' }] }),
     );
     expect(typeof request).toBe('string');

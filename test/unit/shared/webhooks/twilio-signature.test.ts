@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidTwilioSignature } from '../../../../shared/webhooks/twilio-signature.ts';
 import { twilioSignature } from '../../../fixtures/signers.ts';
 
-// Twilio's published example (reference §8), reproduced by the public gist it cites.
+// Twilio's published example (Twilio's webhook security docs), reproduced by the public gist it cites.
 const token = '12345';
 const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
 const params = {

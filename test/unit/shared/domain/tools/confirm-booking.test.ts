@@ -30,7 +30,7 @@ function setUp(clock: ManualClock) {
     expiresAt: clock.now().getTime() + 300_000,
     name: 'Ada Lovelace',
     email: 'ada@example.com',
-    phone: CALL.callerNumber,
+    callerNumber: CALL.callerNumber,
     status: 'held',
     bookingId: null,
     createdAt: clock.now().getTime(),
