@@ -1,9 +1,9 @@
 /**
- * Runs the tool calls of one Vapi message: arguments parsed per call, one result per call in order, and
- * every failure turned into an `ok:false` result (never an HTTP error). Each call runs at most once per
- * (call, toolCallId): a replay in the same call gets the stored first result; the same id in another call
- * is a different tool call. Only answers that must not be replayed (the calendar
- * was unreachable, the code crashed) are thrown inside the idempotent section so a retry runs again.
+ * Runs the tool calls of one Vapi message, whose arguments ./tools.ts already read at the edge: one result
+ * per call, in order, and every failure turned into an `ok:false` result (never an HTTP error). Each call
+ * runs at most once per (call, toolCallId): a replay in the same call gets the stored first result; the
+ * same id in another call is a different tool call. Only answers that must not be replayed (the calendar
+ * was unreachable, the code crashed) are thrown inside the replay guard, so a retry runs again.
  */
 import { type Clock, sleep, withinBudget } from '../../shared/domain/clock.ts';
 import {
@@ -17,7 +17,7 @@ import type { ToolCallReplays } from '../../shared/domain/ports.ts';
 import { resultLine, toolFailure } from '../../shared/domain/tools/tool-result.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import type { ToolCallRequest } from './schema.ts';
-import { isToolName, TOOLS, type ToolRunDeps } from './tools.ts';
+import type { ToolRunDeps } from './tools.ts';
 
 export interface ToolCallResult {
   toolCallId: string;
@@ -27,18 +27,6 @@ export interface ToolCallResult {
 
 const IN_PROGRESS_WAIT_MS = 250;
 const IN_PROGRESS_ATTEMPTS = 20;
-
-function parseArguments(raw: unknown): unknown {
-  if (typeof raw !== 'string') return raw ?? {};
-  if (raw.trim() === '') return {};
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new ToolError('invalid_arguments', "Sorry, I didn't get that. Could you say it again?", {
-      reason: 'arguments are not valid JSON',
-    });
-  }
-}
 
 /** Answers that may change on a retry of the same tool call, so they are never kept as its replay answer. */
 const NOT_REPLAYED: ReadonlySet<string> = new Set<ToolErrorCode>(['calendar_unavailable', 'no_services']);
@@ -50,17 +38,13 @@ async function runTool(
   deps: ToolRunDeps,
 ): Promise<string> {
   try {
-    if (!isToolName(request.name)) {
-      throw new ToolError('unknown_tool', "Sorry, that's not something I can do on this line.", {
-        reason: `unknown tool ${request.name || '(none)'}`,
-      });
-    }
+    if (request.invocation instanceof ToolError) throw request.invocation;
     if (!call) {
       throw new ToolError('call_unknown', 'Sorry, I lost track of this call. Could you call back?', {
         reason: 'message has no call',
       });
     }
-    const success = await TOOLS[request.name].execute(parseArguments(request.rawArguments), call, deps);
+    const success = await request.invocation(call, deps);
     return resultLine(success);
   } catch (error) {
     if (error instanceof ToolError && !NOT_REPLAYED.has(error.code)) return resultLine(toolFailure(error));

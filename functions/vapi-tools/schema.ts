@@ -5,9 +5,11 @@
  * forms of a tool call are accepted - `{id, function:{name, arguments}}` with arguments as an object or a
  * JSON string, and the older `{id, name, arguments|parameters}`. The spec sets no length for a tool-call id.
  */
+import type { ToolError } from '../../shared/domain/errors.ts';
 import type { CallContext } from '../../shared/domain/model.ts';
 import { e164OrNull } from '../../shared/domain/phone.ts';
 import * as z from '../../shared/zod.ts';
+import { prepareToolCall, type ToolInvocation } from './tools.ts';
 
 const ToolCallSchema = z.looseObject({
   id: z.string().check(z.minLength(1)),
@@ -53,11 +55,15 @@ export const VapiServerMessageSchema = z.looseObject({
 export type VapiServerMessage = z.infer<typeof VapiServerMessageSchema>;
 export type VapiMessage = VapiServerMessage['message'];
 
-/** One tool call, normalised: arguments are parsed later, per tool, so one bad call cannot sink the others. */
+/**
+ * One tool call, read: its arguments checked against its tool's schema (so one bad call cannot sink the
+ * others, its problem is the answer to that call alone).
+ */
 export interface ToolCallRequest {
   toolCallId: string;
   name: string;
-  rawArguments: unknown;
+  /** Ready to run, or what to answer instead. */
+  invocation: ToolInvocation | ToolError;
 }
 
 /** The message's type; the spec does not require `type` on a tool-calls message, only its `toolCallList`. */
@@ -71,8 +77,10 @@ export function toolCallsOf(message: VapiMessage): ToolCallRequest[] {
   return list.map((call) => ({
     toolCallId: call.id,
     name: call.function?.name ?? call.name ?? '',
-    rawArguments:
+    invocation: prepareToolCall(
+      call.function?.name ?? call.name ?? '',
       call.function?.arguments ?? call.function?.parameters ?? call.arguments ?? call.parameters ?? {},
+    ),
   }));
 }
 

@@ -1,6 +1,7 @@
 /**
  * The tools the assistant can call, by name: each with its argument schema, a speakable hint for
- * arguments that fail it, and the use case it runs.
+ * arguments that fail it, and the use case it runs. `prepareToolCall` is the one place a tool call's
+ * arguments are read: JSON text or object, checked against the tool's schema, once, at the edge.
  */
 import { ToolError } from '../../shared/domain/errors.ts';
 import type { CallContext } from '../../shared/domain/model.ts';
@@ -28,29 +29,30 @@ interface ToolDefinition<TSchema extends z.ZodMiniType> {
   run: (args: z.output<TSchema>, call: CallContext, deps: ToolRunDeps) => Promise<ToolSuccess>;
 }
 
-/** A tool ready to run: validates raw arguments against its schema, then runs its use case. */
+/** A tool call whose arguments fit its tool: ready to run its use case. */
+export type ToolInvocation = (call: CallContext, deps: ToolRunDeps) => Promise<ToolSuccess>;
+
+/** A tool: reads raw arguments into an invocation, or the ToolError the assistant should hear. */
 export interface Tool {
-  execute(rawArgs: unknown, call: CallContext, deps: ToolRunDeps): Promise<ToolSuccess>;
+  prepare(args: unknown): ToolInvocation | ToolError;
 }
 
 function define<TSchema extends z.ZodMiniType>(definition: ToolDefinition<TSchema>): Tool {
   return {
-    async execute(rawArgs, call, deps) {
-      const parsed = definition.schema.safeParse(rawArgs);
-      if (!parsed.success) {
-        const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))].filter(
-          Boolean,
-        );
-        const hint = fields.map((field) => definition.hints[field]).find(Boolean);
-        throw new ToolError(
-          'invalid_arguments',
-          hint ?? definition.hints.default ?? 'Could you say that again?',
-          {
-            fields,
-          },
-        );
-      }
-      return await definition.run(parsed.data, call, deps);
+    prepare(args) {
+      const parsed = definition.schema.safeParse(args);
+      if (parsed.success) return (call, deps) => definition.run(parsed.data, call, deps);
+      const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))].filter(
+        Boolean,
+      );
+      const hint = fields.map((field) => definition.hints[field]).find(Boolean);
+      return new ToolError(
+        'invalid_arguments',
+        hint ?? definition.hints.default ?? 'Could you say that again?',
+        {
+          fields,
+        },
+      );
     },
   };
 }
@@ -88,4 +90,28 @@ export const TOOLS = {
 
 export type ToolName = keyof typeof TOOLS;
 
-export const isToolName = (name: string): name is ToolName => Object.hasOwn(TOOLS, name);
+const isToolName = (name: string): name is ToolName => Object.hasOwn(TOOLS, name);
+
+/** Arguments as Vapi sends them: an object, or JSON text (empty text meaning none). */
+function argumentsOf(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw ?? {};
+  if (raw.trim() === '') return {};
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return new ToolError('invalid_arguments', "Sorry, I didn't get that. Could you say it again?", {
+      reason: 'arguments are not valid JSON',
+    });
+  }
+}
+
+/** Reads one tool call: the tool's invocation with its parsed arguments, or the ToolError to answer with. */
+export function prepareToolCall(name: string, rawArguments: unknown): ToolInvocation | ToolError {
+  if (!isToolName(name)) {
+    return new ToolError('unknown_tool', "Sorry, that's not something I can do on this line.", {
+      reason: `unknown tool ${name || '(none)'}`,
+    });
+  }
+  const args = argumentsOf(rawArguments);
+  return args instanceof ToolError ? args : TOOLS[name].prepare(args);
+}

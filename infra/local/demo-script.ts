@@ -5,15 +5,14 @@
  * as in AWS. Printing is separate (./timeline.ts); `runDemo` returns the timeline and a summary whose
  * invariants the caller checks.
  */
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
-// Twilio's own signer, deep-imported like our verifier: the demo signs exactly as Twilio does.
-import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { z } from 'zod';
 import { ENV } from '../../shared/env.ts';
 import type { SandboxInvitee } from './calendly-sandbox/server.ts';
 import { LOCAL_SANDBOX } from './defaults.ts';
+import { twilioSignature, vapiHmacHeaders } from './signers.ts';
 import type { LocalQueueEvent } from './sqs-queue.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack.ts';
 import { createTimeline, formatArgs, type Timeline, type TimelineEntry } from './timeline.ts';
@@ -172,11 +171,7 @@ async function post(url: string, body: string, headers: Record<string, string>):
 
 /** A form POST signed the way Twilio signs it: over the public URL it called, not the local one. */
 async function postTwilio(wiring: Wiring, path: string, params: Record<string, string>): Promise<HttpAnswer> {
-  const signature = getExpectedTwilioSignature(
-    wiring.twilioAuthToken,
-    `${wiring.publicBaseUrl}${path}`,
-    params,
-  );
+  const signature = twilioSignature(wiring.twilioAuthToken, `${wiring.publicBaseUrl}${path}`, params);
   return await post(`${wiring.apiUrl}${path}`, new URLSearchParams(params).toString(), {
     'content-type': 'application/x-www-form-urlencoded',
     'x-twilio-signature': signature,
@@ -204,12 +199,9 @@ async function postTool(
       },
     },
   });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = createHmac('sha256', wiring.vapiSecret).update(`${timestamp}.${body}`).digest('hex');
   const answer = await post(`${wiring.apiUrl}/vapi/tools`, body, {
     'content-type': 'application/json',
-    'x-timestamp': timestamp,
-    'x-signature': signature,
+    ...vapiHmacHeaders(wiring.vapiSecret, body),
   });
   if (answer.status !== 200) {
     throw new DemoError(

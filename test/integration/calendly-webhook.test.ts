@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendlySignatureHeader } from '../../infra/local/signers.ts';
 import type { LocalStack } from '../../infra/local/stack.ts';
 import { createDynamoStore } from '../../shared/adapters/dynamodb/store.ts';
-import { calendlySignatureHeader } from '../fixtures/signers.ts';
 import { itemCount, stackDb, startTestStack, toolCaller } from '../fixtures/test-stack.ts';
 import { newCall, upcomingWeekday } from '../fixtures/vapi-messages.ts';
 

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS } from '../../infra/local/defaults.ts';
 import { freePort } from '../../infra/local/dynamodb-local.ts';
 import { LOCAL_SETTING_NAMES, readEnvFile, resolveLocalSettings } from '../../infra/local/env-file.ts';
+import { twilioSignature } from '../../infra/local/signers.ts';
 import { type DevProcess, isRunning, processTree, REPO, startDevServer } from '../fixtures/dev-process.ts';
-import { twilioSignature } from '../fixtures/signers.ts';
 import { newCall, postVapi, resultOf, toolCallsMessage } from '../fixtures/vapi-messages.ts';
 
 describe('npm run dev (infra/local/dev.ts as a child process, no credentials)', () => {

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { twilioSignature } from '../../infra/local/signers.ts';
 import { createDynamoStore } from '../../shared/adapters/dynamodb/store.ts';
 import { newHoldId } from '../../shared/domain/ids.ts';
 import type { HttpLambdaHandler } from '../../shared/http/http-handler.ts';
 import { createTestTable, type TestTable } from '../fixtures/dynamodb.ts';
 import { type FormParams, formEvent, lambdaContext } from '../fixtures/http-events.ts';
-import { twilioSignature } from '../fixtures/signers.ts';
 import { startVapiFake, type VapiFake, vapiTwiml as vapiTwimlFor } from '../fixtures/vapi-fake.ts';
 
 const PUBLIC_BASE_URL = 'https://voice.example.com';

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { twilioSignature, vapiHmacHeaders } from '../../infra/local/signers.ts';
 import type { LocalStack } from '../../infra/local/stack.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { jsonEvent, lambdaContext } from '../fixtures/http-events.ts';
-import { twilioSignature, vapiHmacHeaders } from '../fixtures/signers.ts';
 import { itemCount, stackDb, startTestStack, TEST_VAPI_SECRET } from '../fixtures/test-stack.ts';
 import {
   newCall,

@@ -3,7 +3,7 @@
  * signed `Calendly-Webhook-Signature: t=<unix s>,v1=<hex HMAC-SHA256(key, `${t}.${rawBody}`)>`.
  * Delivery is asynchronous and never fails the API call that caused it; outcomes are recorded instead.
  */
-import { createHmac } from 'node:crypto';
+import { calendlySignatureHeader } from '../signers.ts';
 import type { InviteeRecord, ScheduledEventRecord, WebhookSubscriptionRecord } from './records.ts';
 import { inviteeResource, scheduledEventResource } from './resources.ts';
 import type { InviteeEventName, SandboxStore } from './store.ts';
@@ -20,12 +20,6 @@ export const WEBHOOK_EVENTS = [
   'event_type.deleted',
   'routing_form_submission.created',
 ] as const;
-
-/** Value of the Calendly-Webhook-Signature header for `rawBody` sent at `timestampSeconds`. */
-export function signWebhook(signingKey: string, timestampSeconds: number, rawBody: string): string {
-  const v1 = createHmac('sha256', signingKey).update(`${timestampSeconds}.${rawBody}`).digest('hex');
-  return `t=${timestampSeconds},v1=${v1}`;
-}
 
 /** The outcome of one delivery attempt (no bodies, no keys). */
 export interface WebhookDelivery {
@@ -117,7 +111,11 @@ export class WebhookDispatcher {
         headers: {
           'content-type': 'application/json; charset=utf-8',
           'user-agent': 'Calendly-Webhook (sandbox)',
-          'calendly-webhook-signature': signWebhook(signingKey, Math.floor(sentAtMs / 1000), body),
+          'calendly-webhook-signature': calendlySignatureHeader(
+            signingKey,
+            body,
+            Math.floor(sentAtMs / 1000),
+          ),
         },
         body,
         signal: AbortSignal.any([AbortSignal.timeout(DELIVERY_TIMEOUT_MS), this.stopped.signal]),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createToolCallRunner } from '../../../../functions/vapi-tools/run-tool-calls.ts';
-import type { ToolRunDeps } from '../../../../functions/vapi-tools/tools.ts';
+import { prepareToolCall, type ToolRunDeps } from '../../../../functions/vapi-tools/tools.ts';
 import { createManualClock } from '../../../../infra/local/clock.ts';
 import type { CalendarDirectory } from '../../../../shared/domain/calendar-directory.ts';
 import { VendorUnavailableError } from '../../../../shared/domain/errors.ts';
@@ -8,7 +8,11 @@ import { DEFAULT_TOOL_SETTINGS } from '../../../../shared/domain/tools/tool-deps
 import { memoryCalls, memoryHoldsAndBookings, memoryReplays } from '../../../fixtures/memory-ports.ts';
 
 const CALL = { callId: 'CA1', callerNumber: null };
-const CHECK = { toolCallId: 'tc1', name: 'check_availability', rawArguments: {} };
+const CHECK = {
+  toolCallId: 'tc1',
+  name: 'check_availability',
+  invocation: prepareToolCall('check_availability', {}),
+};
 
 /** A runner whose calendar directory fails with `failure` on every call. */
 function runnerFailingWith(failure: () => Error) {
@@ -58,7 +62,10 @@ describe('createToolCallRunner', () => {
 
   it('keeps a caller-side failure as the replay answer', async () => {
     const { runner, replays } = runnerFailingWith(() => new TypeError('unused'));
-    const [answer] = await runner.run([{ toolCallId: 'tc2', name: 'no_such_tool', rawArguments: {} }], CALL);
+    const [answer] = await runner.run(
+      [{ toolCallId: 'tc2', name: 'no_such_tool', invocation: prepareToolCall('no_such_tool', {}) }],
+      CALL,
+    );
     expect(resultOf(answer?.result)).toMatchObject({ ok: false, error: 'unknown_tool' });
     expect(replays.kept.size).toBe(1);
   });

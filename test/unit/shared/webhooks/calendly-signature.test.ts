@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { calendlySignatureHeader } from '../../../../infra/local/signers.ts';
 import { verifyCalendlySignature } from '../../../../shared/webhooks/calendly-signature.ts';
-import { calendlySignatureHeader } from '../../../fixtures/signers.ts';
 
 const signingKey = 'calendly-key-0123456789';
 const rawBody = '{"event":"invitee.created"}';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { twilioSignature } from '../../../../infra/local/signers.ts';
 import { isValidTwilioSignature } from '../../../../shared/webhooks/twilio-signature.ts';
-import { twilioSignature } from '../../../fixtures/signers.ts';
 
 // Twilio's published example (Twilio's webhook security docs), reproduced by the public gist it cites.
 const token = '12345';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { vapiHmacHeaders } from '../../../../infra/local/signers.ts';
 import {
   VapiAuthPlanSchema,
   vapiTimestampMs,
   verifyVapiRequest,
 } from '../../../../shared/webhooks/vapi-auth.ts';
-import { vapiHmacHeaders } from '../../../fixtures/signers.ts';
 
 const secret = 'vapi-secret-0123456789';
 const rawBody = '{"message":{"type":"tool-calls"}}';
