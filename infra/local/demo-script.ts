@@ -320,8 +320,6 @@ function describeQueueEvent(timeline: Timeline, event: LocalQueueEvent): void {
     case 'dead-lettered':
       timeline.event('queue', 'booking message moved to the dead-letter queue', false);
       break;
-    case 'purged':
-      break;
   }
 }
 

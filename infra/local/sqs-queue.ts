@@ -1,7 +1,9 @@
 /**
- * In-process stand-in for the booking queue and its Lambda event source mapping.
+ * In-process stand-in for the booking queue and its Lambda event source mapping: what the product relies
+ * on (delays, the visibility timeout, redelivery, partial batch failures, the dead-letter queue) and
+ * nothing else.
  *
- * Producers use the real @aws-sdk/client-sqs against ./sqs-protocol.ts (set AWS_ENDPOINT_URL_SQS and the
+ * Producers use the real @aws-sdk/client-sqs against ./sqs-endpoint.ts (set AWS_ENDPOINT_URL_SQS and the
  * queue URL, see `environment`). Delivery mimics the event source: batches of up to `batchSize` visible
  * messages go to `consumer(event, context)`, at most `maxConcurrency` batches at a time. A message received
  * stays invisible for the visibility timeout; messages the consumer reports in `batchItemFailures` (or the
@@ -12,22 +14,13 @@
  * again (duplicate delivery, as in SQS), and only the latest receipt handle deletes it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { type Clock, systemClock } from '../../shared/domain/clock.ts';
 import { ENV } from '../../shared/env.ts';
 import { FUNCTIONS, type FunctionName } from '../routes.ts';
 import { createLambdaContext, LOCAL_ACCOUNT_ID, localRegion } from './lambda-context.ts';
-import {
-  md5Hex,
-  md5OfMessageAttributes,
-  type SendInput,
-  type SendResult,
-  type SqsBackend,
-  type SqsMessageAttributeValue,
-  sqsErrors,
-  startSqsEndpoint,
-} from './sqs-protocol.ts';
+import { md5Hex, type SentMessage, type SqsBackend, startSqsEndpoint } from './sqs-endpoint.ts';
 
 /** The function behind the event source mapping. */
 // biome-ignore lint/suspicious/noConfusingVoidType: a handler typed `Promise<void>` (nothing failed) must fit too.
@@ -59,7 +52,7 @@ export interface LocalQueueOptions {
 
 /** A change in a message's life, for timelines. */
 export interface LocalQueueEvent {
-  type: 'sent' | 'received' | 'deleted' | 'failed' | 'dead-lettered' | 'purged';
+  type: 'sent' | 'received' | 'deleted' | 'failed' | 'dead-lettered';
   messageId: string;
   receiveCount: number;
   /** Clock time in epoch ms. */
@@ -91,7 +84,6 @@ export interface LocalQueueStats {
 export interface DeadLetter {
   messageId: string;
   body: string;
-  messageAttributes: SQSMessageAttributes;
   receiveCount: number;
   sentTimestamp: number;
 }
@@ -121,8 +113,6 @@ interface StoredMessage {
   seq: number;
   body: string;
   md5OfBody: string;
-  attributes: Record<string, SqsMessageAttributeValue>;
-  md5OfMessageAttributes: string | undefined;
   sentTimestamp: number;
   firstReceiveTimestamp: number | undefined;
   receiveCount: number;
@@ -153,32 +143,15 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function toLambdaAttributes(attributes: Record<string, SqsMessageAttributeValue>): SQSMessageAttributes {
-  const converted: SQSMessageAttributes = {};
-  for (const [name, attribute] of Object.entries(attributes)) {
-    converted[name] = {
-      ...(attribute.StringValue === undefined ? {} : { stringValue: attribute.StringValue }),
-      ...(attribute.BinaryValue === undefined ? {} : { binaryValue: attribute.BinaryValue }),
-      stringListValues: [],
-      binaryListValues: [],
-      dataType: attribute.DataType,
-    };
-  }
-  return converted;
-}
-
 class QueueCore implements SqsBackend {
   readonly queueName: string;
   readonly maxMessageBytes: number;
   readonly queueArn: string;
   private readonly clock: Clock;
   private readonly messages = new Map<string, StoredMessage>();
-  /** Every receipt handle ever issued, to tell a stale handle from a made-up one. */
-  private readonly issuedHandles = new Map<string, string>();
   private readonly dead: DeadLetter[] = [];
   private readonly waiters = new Set<Waiter>();
   private readonly runningBatches = new Set<Promise<void>>();
-  private readonly createdAt: number;
   private counters = { sent: 0, invocations: 0, received: 0, deleted: 0 };
   private seq = 0;
   private pumpQueued = false;
@@ -190,7 +163,6 @@ class QueueCore implements SqsBackend {
     this.clock = options.clock;
     this.maxMessageBytes = options.maxMessageBytes ?? 262_144;
     this.queueArn = `arn:aws:sqs:${localRegion()}:${LOCAL_ACCOUNT_ID}:${options.queueName}`;
-    this.createdAt = this.clock.now().getTime();
   }
 
   private get visibilityMs(): number {
@@ -222,15 +194,13 @@ class QueueCore implements SqsBackend {
 
   // ------------------------------------------------------------------ SqsBackend
 
-  send(input: SendInput): SendResult {
+  send(input: SentMessage): string {
     const now = this.clock.now().getTime();
     const message: StoredMessage = {
       messageId: randomUUID(),
       seq: this.seq++,
       body: input.body,
       md5OfBody: md5Hex(input.body),
-      attributes: input.attributes,
-      md5OfMessageAttributes: md5OfMessageAttributes(input.attributes),
       sentTimestamp: now,
       firstReceiveTimestamp: undefined,
       receiveCount: 0,
@@ -241,83 +211,22 @@ class QueueCore implements SqsBackend {
     this.counters.sent++;
     this.emit('sent', message);
     this.schedulePump();
-    return {
-      messageId: message.messageId,
-      md5OfBody: message.md5OfBody,
-      ...(message.md5OfMessageAttributes ? { md5OfMessageAttributes: message.md5OfMessageAttributes } : {}),
-    };
-  }
-
-  private messageFor(receiptHandle: string): StoredMessage | undefined {
-    const messageId = this.issuedHandles.get(receiptHandle);
-    if (messageId === undefined) throw sqsErrors.receiptHandleIsInvalid(receiptHandle);
-    const message = this.messages.get(messageId);
-    return message?.receiptHandle === receiptHandle ? message : undefined;
-  }
-
-  changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): void {
-    const message = this.messageFor(receiptHandle);
-    if (!message) throw sqsErrors.messageGone(receiptHandle);
-    const now = this.clock.now().getTime();
-    if (message.visibleAt <= now) throw sqsErrors.messageNotInflight();
-    message.visibleAt = now + visibilityTimeoutSeconds * 1000;
-    this.schedulePump();
-  }
-
-  deleteMessage(receiptHandle: string): void {
-    // Deleting an already deleted message succeeds, as in SQS.
-    const message = this.messageFor(receiptHandle);
-    if (message) this.remove(message, 'deleted');
-  }
-
-  purge(): void {
-    for (const message of [...this.messages.values()]) this.remove(message, 'purged');
-  }
-
-  attributes(): Record<string, string> {
-    const now = this.clock.now().getTime();
-    let visible = 0;
-    let delayed = 0;
-    let inFlight = 0;
-    for (const message of this.messages.values()) {
-      if (message.visibleAt <= now) visible++;
-      else if (message.receiveCount === 0) delayed++;
-      else inFlight++;
-    }
-    const seconds = (ms: number) => String(Math.floor(ms / 1000));
-    return {
-      QueueArn: this.queueArn,
-      ApproximateNumberOfMessages: String(visible),
-      ApproximateNumberOfMessagesNotVisible: String(inFlight),
-      ApproximateNumberOfMessagesDelayed: String(delayed),
-      CreatedTimestamp: seconds(this.createdAt),
-      LastModifiedTimestamp: seconds(this.createdAt),
-      VisibilityTimeout: String(Math.ceil(this.visibilityMs / 1000)),
-      MaximumMessageSize: String(this.maxMessageBytes),
-      MessageRetentionPeriod: '345600',
-      DelaySeconds: '0',
-      ReceiveMessageWaitTimeSeconds: '0',
-      RedrivePolicy: JSON.stringify({
-        deadLetterTargetArn: `${this.queueArn}-dlq`,
-        maxReceiveCount: this.maxReceiveCount,
-      }),
-      SqsManagedSseEnabled: 'true',
-    };
+    return message.messageId;
   }
 
   // ------------------------------------------------------------------ delivery
 
-  private remove(message: StoredMessage, type: 'deleted' | 'purged'): void {
+  private remove(message: StoredMessage): void {
     if (!this.messages.delete(message.messageId)) return;
-    if (type === 'deleted') this.counters.deleted++;
-    this.emit(type, message);
+    this.counters.deleted++;
+    this.emit('deleted', message);
     this.checkWaiters();
   }
 
   private schedulePump(): void {
     if (this.pumpQueued || this.stopped) return;
     this.pumpQueued = true;
-    // Coalesces a burst (e.g. one SendMessageBatch) into one look at the queue, like a poll would.
+    // Coalesces a burst of sends into one look at the queue, like a poll would.
     setImmediate(() => {
       this.pumpQueued = false;
       this.pump();
@@ -333,7 +242,6 @@ class QueueCore implements SqsBackend {
         this.dead.push({
           messageId: message.messageId,
           body: message.body,
-          messageAttributes: toLambdaAttributes(message.attributes),
           receiveCount: message.receiveCount,
           sentTimestamp: message.sentTimestamp,
         });
@@ -364,7 +272,6 @@ class QueueCore implements SqsBackend {
     message.firstReceiveTimestamp ??= now;
     message.visibleAt = now + this.visibilityMs;
     message.receiptHandle = randomBytes(96).toString('base64');
-    this.issuedHandles.set(message.receiptHandle, message.messageId);
     this.counters.received++;
     this.emit('received', message);
     return {
@@ -377,9 +284,8 @@ class QueueCore implements SqsBackend {
         SenderId: LOCAL_SENDER_ID,
         ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
       },
-      messageAttributes: toLambdaAttributes(message.attributes),
+      messageAttributes: {},
       md5OfBody: message.md5OfBody,
-      ...(message.md5OfMessageAttributes ? { md5OfMessageAttributes: message.md5OfMessageAttributes } : {}),
       eventSource: 'aws:sqs',
       eventSourceARN: this.queueArn,
       awsRegion: localRegion(),
@@ -434,7 +340,7 @@ class QueueCore implements SqsBackend {
       if (reason !== undefined) {
         if (message) this.emit('failed', message, reason);
       } else if (message?.receiptHandle === record.receiptHandle) {
-        this.remove(message, 'deleted');
+        this.remove(message);
       }
     }
   }
@@ -462,12 +368,20 @@ class QueueCore implements SqsBackend {
   // ------------------------------------------------------------------ observation
 
   stats(): LocalQueueStats {
-    const attributes = this.attributes();
+    const now = this.clock.now().getTime();
+    let visible = 0;
+    let delayed = 0;
+    let inFlight = 0;
+    for (const message of this.messages.values()) {
+      if (message.visibleAt <= now) visible++;
+      else if (message.receiveCount === 0) delayed++;
+      else inFlight++;
+    }
     return {
       sent: this.counters.sent,
-      visible: Number(attributes.ApproximateNumberOfMessages),
-      delayed: Number(attributes.ApproximateNumberOfMessagesDelayed),
-      inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible),
+      visible,
+      delayed,
+      inFlight,
       running: this.runningBatches.size,
       invocations: this.counters.invocations,
       received: this.counters.received,
