@@ -10,13 +10,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { twilioVoiceServices } from '../../shared/app/twilio-voice.ts';
-import { type CallAnswer, SAFETY_MARGIN_MS, VAPI_BUDGET_MS } from '../../shared/domain/answer-call.ts';
+import { SAFETY_MARGIN_MS, VAPI_BUDGET_MS } from '../../shared/domain/answer-call.ts';
 import { AppError } from '../../shared/domain/errors.ts';
 import { twilioAuthenticator } from '../../shared/http/authenticators.ts';
 import { httpHandler } from '../../shared/http/http-handler.ts';
 import type { HttpFailure } from '../../shared/http/middlewares.ts';
 import { type HttpResponse, twiml } from '../../shared/http/responses.ts';
 import { logger, maskPhone, metrics } from '../../shared/observability.ts';
+import { reportAnswer } from './report.ts';
 import {
   callerE164,
   FINAL_CALL_STATUSES,
@@ -49,36 +50,6 @@ function fallbackFor(cfg: VoiceSettings, call: Pick<TwilioCallWebhook, 'To' | 'C
   });
 }
 
-const STEP_NAMES = { record: 'recording the call', vapi: 'asking vapi', save: 'storing the answer' } as const;
-
-/** One log line per problem and one for the outcome; metrics as before the use case moved to the domain. */
-function report(callSid: string, answer: CallAnswer): void {
-  for (const problem of answer.problems) {
-    const appError = problem.error instanceof AppError ? problem.error : undefined;
-    const what = STEP_NAMES[problem.step];
-    if (problem.step === 'vapi') {
-      logger.warn('vapi could not take the call, answering with fallback', {
-        callSid,
-        code: problem.kind === 'timed_out' ? 'timeout' : (appError?.code ?? 'internal'),
-        reason: appError?.message,
-        ...(problem.kind === 'failed' && appError === undefined ? { error: problem.error } : {}),
-      });
-    } else if (problem.kind === 'timed_out') logger.error(`${what} timed out`, { callSid });
-    else logger.error(`${what} failed`, { callSid, error: problem.error });
-  }
-  if (answer.via === 'repeat') {
-    logger.info('repeated voice webhook answered again', { callSid, stored: answer.stored });
-    metrics.addMetric('CallWebhookRepeated', MetricUnit.Count, 1);
-  } else if (answer.via === 'vapi') {
-    logger.info('call handed to vapi', { callSid, vapiCallId: answer.vapiCallId, ms: answer.vapiMs });
-    metrics.addMetric('CallHandedToVapi', MetricUnit.Count, 1);
-  } else {
-    if (answer.reason === 'vapi_unconfigured')
-      logger.info('vapi not configured, answering with fallback', { callSid });
-    metrics.addMetric('CallFallback', MetricUnit.Count, 1);
-  }
-}
-
 async function answerCall(call: TwilioCallWebhook, remainingMs: number): Promise<HttpResponse> {
   current = await services.settings();
   const callerNumber = callerE164(call.From ?? call.Caller);
@@ -91,7 +62,7 @@ async function answerCall(call: TwilioCallWebhook, remainingMs: number): Promise
     { callId: call.CallSid, callerNumber, dialledNumber: callerE164(call.To ?? call.Called) },
     { remainingMs, fallback: fallbackFor(current, call) },
   );
-  report(call.CallSid, answer);
+  reportAnswer(call.CallSid, answer);
   return twiml(answer.twiml);
 }
 

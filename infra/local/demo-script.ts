@@ -10,9 +10,10 @@ import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ENV } from '../../shared/env.ts';
-import type { SandboxInvitee } from './calendly-sandbox/server.ts';
+import type { CalendlySandbox, SandboxInvitee } from './calendly-sandbox/server.ts';
 import { LOCAL_SANDBOX } from './defaults.ts';
 import { twilioSignature, vapiHmacHeaders } from './signers.ts';
+import type { SmsOutbox } from './sms-outbox.ts';
 import type { LocalQueueEvent } from './sqs-queue.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack.ts';
 import { createTimeline, formatArgs, type Timeline, type TimelineEntry } from './timeline.ts';
@@ -323,68 +324,74 @@ function describeQueueEvent(timeline: Timeline, event: LocalQueueEvent): void {
   }
 }
 
-async function playScenario(
-  stack: LocalStack,
-  timeline: Timeline,
-  startedEpoch: number,
-): Promise<DemoSummary> {
-  const sandbox = stack.sandbox;
-  if (!sandbox) throw new DemoError('the demo needs the Calendly sandbox (unset CALENDLY_API_TOKEN)');
-  const outbox = stack.outbox;
-  if (!outbox) throw new DemoError('the demo needs the SMS outbox (unset the real TWILIO_* settings)');
-  const wiring = wiringOf(stack);
-  const callers: DemoCaller[] = CALLERS.map((caller) => ({
-    ...caller,
-    callSid: `CA${randomBytes(16).toString('hex')}`,
-  }));
-  const [alice, ben] = callers as [DemoCaller, DemoCaller];
-  let zone: string = LOCAL_SANDBOX.timezone;
-  const local = (iso: string) =>
-    DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toFormat('ccc LLL d h:mm a');
-  const slotList = (slots: readonly Slot[]) =>
-    slots
-      .map((slot) => `${slot.id} ${DateTime.fromISO(slot.start).setZone(zone).toFormat('h:mm a')}`)
-      .join(', ');
+/** What every act of the scenario works with: the stack, the timeline, the callers and their tool calls. */
+interface Scene {
+  stack: LocalStack;
+  sandbox: CalendlySandbox;
+  outbox: SmsOutbox;
+  timeline: Timeline;
+  wiring: Wiring;
+  callers: DemoCaller[];
+  /** The business zone, as check_availability reports it. */
+  zone: string;
+}
 
-  /** One tool call, shown as request and answer. */
-  const tool = async (
-    caller: DemoCaller,
-    name: string,
-    args: Record<string, unknown>,
-    toolCallId?: string,
-  ) => {
-    const id = toolCallId ?? `call_${randomUUID().slice(0, 12)}`;
-    const requestId = timeline.request(caller.label, `${name} ${formatArgs(args)}`);
-    const answer = await postTool(wiring, caller, name, args, id);
-    timeline.response(requestId, describeResult(answer.result), {
-      latencyMs: answer.ms,
-      ok: answer.result.ok,
-    });
-    return { ...answer, toolCallId: id, requestId };
-  };
+type ToolAnswer = Awaited<ReturnType<typeof postTool>> & { toolCallId: string; requestId: number };
 
-  const twilioParams = (caller: DemoCaller, status: string): Record<string, string> => ({
-    AccountSid: wiring.twilioAccountSid,
+function local(scene: Scene, iso: string): string {
+  return DateTime.fromISO(iso, { zone: 'utc' }).setZone(scene.zone).toFormat('ccc LLL d h:mm a');
+}
+
+function slotList(scene: Scene, slots: readonly Slot[]): string {
+  return slots
+    .map((slot) => `${slot.id} ${DateTime.fromISO(slot.start).setZone(scene.zone).toFormat('h:mm a')}`)
+    .join(', ');
+}
+
+/** One tool call, shown as request and answer. */
+async function tool(
+  scene: Scene,
+  caller: DemoCaller,
+  name: string,
+  args: Record<string, unknown>,
+  toolCallId?: string,
+): Promise<ToolAnswer> {
+  const id = toolCallId ?? `call_${randomUUID().slice(0, 12)}`;
+  const requestId = scene.timeline.request(caller.label, `${name} ${formatArgs(args)}`);
+  const answer = await postTool(scene.wiring, caller, name, args, id);
+  scene.timeline.response(requestId, describeResult(answer.result), {
+    latencyMs: answer.ms,
+    ok: answer.result.ok,
+  });
+  return { ...answer, toolCallId: id, requestId };
+}
+
+function twilioParams(scene: Scene, caller: DemoCaller, status: string): Record<string, string> {
+  return {
+    AccountSid: scene.wiring.twilioAccountSid,
     ApiVersion: '2010-04-01',
     CallSid: caller.callSid,
     CallStatus: status,
-    Called: wiring.ourNumber,
+    Called: scene.wiring.ourNumber,
     Caller: caller.phone,
     Direction: 'inbound',
     From: caller.phone,
-    To: wiring.ourNumber,
-  });
+    To: scene.wiring.ourNumber,
+  };
+}
 
-  // (a) ------------------------------------------------------------------------------------------------
+/** (a) Twilio posts each call to /twilio/voice. */
+async function callsComeIn(scene: Scene): Promise<void> {
+  const { timeline, wiring } = scene;
   timeline.section(
     '(a) Two calls come in: Twilio posts each to /twilio/voice (signed with X-Twilio-Signature)',
   );
-  for (const caller of callers) {
+  for (const caller of scene.callers) {
     const requestId = timeline.request(
       caller.label,
       `calls in from ${caller.phone}: Twilio -> POST /twilio/voice`,
     );
-    const answer = await postTwilio(wiring, '/twilio/voice', twilioParams(caller, 'ringing'));
+    const answer = await postTwilio(wiring, '/twilio/voice', twilioParams(scene, caller, 'ringing'));
     if (answer.status !== 200 || !answer.contentType.startsWith('text/xml')) {
       throw new DemoError(
         `/twilio/voice answered ${answer.status} ${answer.contentType}: ${answer.text.slice(0, 200)}`,
@@ -395,35 +402,62 @@ async function playScenario(
   timeline.detail(
     '(with Vapi configured the caller would now talk to the assistant; here we play its tool calls)',
   );
+}
 
-  // (b) ------------------------------------------------------------------------------------------------
-  timeline.section(`(b) Both ask for "${DEMO_PHRASE}": check_availability (Vapi tool calls, HMAC-signed)`);
+/** (b) Both ask for the same phrase; returns the time both were offered and each caller's id for it. */
+async function bothAskForTimes(
+  scene: Scene,
+): Promise<{ contestedStart: string; ids: Map<DemoCaller, string> }> {
+  scene.timeline.section(
+    `(b) Both ask for "${DEMO_PHRASE}": check_availability (Vapi tool calls, HMAC-signed)`,
+  );
   const offered = new Map<DemoCaller, Slot[]>();
-  for (const caller of callers) {
-    const { result } = await tool(caller, 'check_availability', { when: DEMO_PHRASE });
+  for (const caller of scene.callers) {
+    const { result } = await tool(scene, caller, 'check_availability', { when: DEMO_PHRASE });
     if (!result.ok)
       throw new DemoError(`${caller.label}: check_availability failed: ${result.error} ${result.say}`);
-    zone = result.timezone ?? zone;
+    scene.zone = result.timezone ?? scene.zone;
     const slots = result.slots ?? [];
-    timeline.detail(`slots: ${slotList(slots) || 'none'} (${zone})`);
+    scene.timeline.detail(`slots: ${slotList(scene, slots) || 'none'} (${scene.zone})`);
     offered.set(caller, slots);
   }
-  const aliceSlots = offered.get(alice) ?? [];
-  const benSlots = offered.get(ben) ?? [];
   // Each caller holds its own slot id for the same start: ids are per call, times are shared.
-  const contestedStart = aliceSlots.find((slot) =>
-    benSlots.some((other) => other.start === slot.start),
+  const [first, ...others] = scene.callers.map((caller) => offered.get(caller) ?? []);
+  const contestedStart = first?.find((slot) =>
+    others.every((slots) => slots.some((other) => other.start === slot.start)),
   )?.start;
   if (!contestedStart) throw new DemoError('the two callers were not offered any common time to race for');
-  const aliceId = aliceSlots.find((slot) => slot.start === contestedStart)?.id ?? '';
-  const benId = benSlots.find((slot) => slot.start === contestedStart)?.id ?? '';
+  const ids = new Map(
+    scene.callers.map((caller) => [
+      caller,
+      offered.get(caller)?.find((slot) => slot.start === contestedStart)?.id ?? '',
+    ]),
+  );
+  return { contestedStart, ids };
+}
 
-  // (c) ------------------------------------------------------------------------------------------------
-  timeline.section(`(c) Both try to hold ${local(contestedStart)} at the same moment`);
-  const [aliceHold, benHold] = await Promise.all([
-    tool(alice, 'hold_slot', { slot_id: aliceId, name: alice.name, email: alice.email }),
-    tool(ben, 'hold_slot', { slot_id: benId, name: ben.name, email: ben.email }),
-  ]);
+interface Race {
+  winner: DemoCaller;
+  loser: DemoCaller;
+  winnerHold: ToolAnswer;
+  loserHold: ToolAnswer;
+  /** What the loser was offered instead; the loser holds the first. */
+  alternatives: Slot[];
+}
+
+/** (c) Both hold the contested time at once: exactly one wins, the other takes an alternative. */
+async function bothHoldAtOnce(
+  scene: Scene,
+  contestedStart: string,
+  ids: Map<DemoCaller, string>,
+): Promise<Race> {
+  scene.timeline.section(`(c) Both try to hold ${local(scene, contestedStart)} at the same moment`);
+  const [alice, ben] = scene.callers as [DemoCaller, DemoCaller];
+  const [aliceHold, benHold] = (await Promise.all(
+    [alice, ben].map((caller) =>
+      tool(scene, caller, 'hold_slot', { slot_id: ids.get(caller), name: caller.name, email: caller.email }),
+    ),
+  )) as [ToolAnswer, ToolAnswer];
   const winners = [aliceHold, benHold].filter((hold) => hold.result.ok).length;
   if (winners !== 1) {
     throw new DemoError(
@@ -433,35 +467,46 @@ async function playScenario(
   const [winner, loser] = aliceHold.result.ok ? [alice, ben] : [ben, alice];
   const [winnerHold, loserTry] = aliceHold.result.ok ? [aliceHold, benHold] : [benHold, aliceHold];
   const alternatives = loserTry.result.slots ?? [];
-  timeline.detail(`${loser.label} is offered instead: ${slotList(alternatives) || 'nothing'}`);
+  scene.timeline.detail(`${loser.label} is offered instead: ${slotList(scene, alternatives) || 'nothing'}`);
   // Alternatives never overlap a held or booked appointment (the lock claims every 5-minute cell), so the
   // caller simply takes the first one.
   const pick = alternatives[0];
   if (loserTry.result.error !== 'slot_taken' || !pick) {
     throw new DemoError(`${loser.label} should get slot_taken with alternatives, got: ${loserTry.raw}`);
   }
-  const loserHold = await tool(loser, 'hold_slot', {
+  const loserHold = await tool(scene, loser, 'hold_slot', {
     slot_id: pick.id,
     name: loser.name,
     email: loser.email,
   });
   if (!loserHold.result.ok)
     throw new DemoError(`${loser.label} could not hold an alternative: ${loserHold.raw}`);
+  return { winner, loser, winnerHold, loserHold, alternatives };
+}
 
-  // (d) ------------------------------------------------------------------------------------------------
-  timeline.section('(d) Both confirm: the booking is queued and the worker books it in Calendly');
+/** (d) Both confirm; returns the bookings and the winner's confirmation, to replay. */
+async function bothConfirm(
+  scene: Scene,
+  race: Race,
+  contestedStart: string,
+): Promise<{ bookings: DemoBooking[]; winnerConfirm: ToolAnswer }> {
+  scene.timeline.section('(d) Both confirm: the booking is queued and the worker books it in Calendly');
   const holds = [
-    { caller: winner, holdId: winnerHold.result.hold_id ?? '', start: contestedStart },
-    { caller: loser, holdId: loserHold.result.hold_id ?? '', start: pick.start },
+    { caller: race.winner, holdId: race.winnerHold.result.hold_id ?? '', start: contestedStart },
+    {
+      caller: race.loser,
+      holdId: race.loserHold.result.hold_id ?? '',
+      start: race.alternatives[0]?.start ?? '',
+    },
   ];
   const bookings: DemoBooking[] = [];
-  let winnerConfirm: { raw: string; toolCallId: string } | undefined;
+  let winnerConfirm: ToolAnswer | undefined;
   for (const hold of holds) {
-    const confirm = await tool(hold.caller, 'confirm_booking', { hold_id: hold.holdId });
+    const confirm = await tool(scene, hold.caller, 'confirm_booking', { hold_id: hold.holdId });
     if (!confirm.result.ok || !confirm.result.booking_id) {
       throw new DemoError(`${hold.caller.label}: confirm_booking failed: ${confirm.raw}`);
     }
-    winnerConfirm ??= { raw: confirm.raw, toolCallId: confirm.toolCallId };
+    winnerConfirm ??= confirm;
     bookings.push({
       caller: hold.caller.label,
       name: hold.caller.name,
@@ -471,32 +516,40 @@ async function playScenario(
       status: confirm.result.status ?? 'unknown',
     });
   }
-
-  // (e) ------------------------------------------------------------------------------------------------
-  timeline.section('(e) Vapi retries a tool call: the same toolCallId is replayed');
   if (!winnerConfirm) throw new DemoError('no confirmation to replay');
+  return { bookings, winnerConfirm };
+}
+
+/** (e) Vapi retries the winner's confirmation with the same toolCallId; says whether the answer was identical. */
+async function replayConfirmation(scene: Scene, race: Race, winnerConfirm: ToolAnswer): Promise<boolean> {
+  scene.timeline.section('(e) Vapi retries a tool call: the same toolCallId is replayed');
   const replay = await tool(
-    winner,
+    scene,
+    race.winner,
     'confirm_booking',
-    { hold_id: holds[0]?.holdId ?? '' },
+    { hold_id: race.winnerHold.result.hold_id ?? '' },
     winnerConfirm.toolCallId,
   );
   const identical = replay.raw === winnerConfirm.raw;
-  timeline.detail(
+  scene.timeline.detail(
     identical
       ? `identical result to the first call (toolCallId ${winnerConfirm.toolCallId}); nothing booked twice`
       : `DIFFERENT result: first ${winnerConfirm.raw}, replay ${replay.raw}`,
   );
+  return identical;
+}
 
-  // (f) ------------------------------------------------------------------------------------------------
+/** (f) Both hang up; then the queue finishes what is pending (bookings, texts). */
+async function bothHangUp(scene: Scene): Promise<void> {
+  const { timeline } = scene;
   timeline.section('(f) The callers hang up: Twilio posts the call-ended status callback');
-  for (const caller of callers) {
+  for (const caller of scene.callers) {
     const requestId = timeline.request(
       'Twilio',
       `POST /twilio/status {CallStatus: "completed"} (${caller.label})`,
     );
-    const answer = await postTwilio(wiring, '/twilio/status', {
-      ...twilioParams(caller, 'completed'),
+    const answer = await postTwilio(scene.wiring, '/twilio/status', {
+      ...twilioParams(scene, caller, 'completed'),
       CallDuration: '94',
     });
     if (answer.status !== 200)
@@ -510,12 +563,17 @@ async function playScenario(
     );
   }
   // Bookings still pending, and the SMS the worker sends after booking, finish in the background.
-  await stack.queue.drain(20_000);
+  await scene.stack.queue.drain(20_000);
+}
 
-  // (g) ------------------------------------------------------------------------------------------------
-  timeline.section('(g) SMS messages in the outbox');
-  const phones = new Map(callers.map((caller) => [caller.phone, caller.label]));
-  const sms = outbox
+/** (g) The texts the callers got. */
+function textsSent(
+  scene: Scene,
+  startedEpoch: number,
+): { caller: string; to: string; body: string; at: number }[] {
+  scene.timeline.section('(g) SMS messages in the outbox');
+  const phones = new Map(scene.callers.map((caller) => [caller.phone, caller.label]));
+  const sms = scene.outbox
     .messages()
     .filter((message) => phones.has(message.to))
     .map((message) => ({
@@ -525,45 +583,79 @@ async function playScenario(
       at: message.receivedAt,
     }));
   for (const message of sms) {
-    timeline.event(
+    scene.timeline.event(
       'SMS',
       `to ${message.to} (${message.caller}), sent at +${((message.at - startedEpoch) / 1000).toFixed(3)}s:`,
     );
-    timeline.detail(message.body);
+    scene.timeline.detail(message.body);
   }
-  if (sms.length === 0) timeline.event('SMS', 'none', false);
+  if (sms.length === 0) scene.timeline.event('SMS', 'none', false);
+  return sms;
+}
 
-  // (h) ------------------------------------------------------------------------------------------------
-  timeline.section(`(h) The calendar (Calendly sandbox, ${zone}) and the invariants`);
-  const eventTypes = new Map(sandbox.eventTypes.all.map((type) => [type.uri, type]));
-  const days = new Set(bookings.map((booking) => DateTime.fromISO(booking.start).setZone(zone).toISODate()));
-  const invitees = sandbox
+/** (h) The calendar on the days booked, as the sandbox holds it. */
+function calendarOf(scene: Scene, bookings: readonly DemoBooking[]): CalendarRow[] {
+  scene.timeline.section(`(h) The calendar (Calendly sandbox, ${scene.zone}) and the invariants`);
+  const eventTypes = new Map(scene.sandbox.eventTypes.all.map((type) => [type.uri, type]));
+  const dayOf = (iso: string) => DateTime.fromISO(iso).setZone(scene.zone).toISODate();
+  const days = new Set(bookings.map((booking) => dayOf(booking.start)));
+  const calendar: CalendarRow[] = scene.sandbox
     .invitees()
-    .filter((invitee) => days.has(DateTime.fromISO(invitee.start).setZone(zone).toISODate()))
-    .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
-  const calendar: CalendarRow[] = invitees.map((invitee) => ({
-    start: new Date(Date.parse(invitee.start)).toISOString(),
-    local: local(invitee.start),
-    name: invitee.name,
-    email: invitee.email,
-    eventType: eventTypes.get(invitee.eventTypeUri)?.name ?? invitee.eventTypeUri,
-    status: invitee.status,
-    bookingId: invitee.tracking.utm_content ?? null,
-  }));
+    .filter((invitee) => days.has(dayOf(invitee.start)))
+    .sort((a, b) => Date.parse(a.start) - Date.parse(b.start))
+    .map((invitee) => ({
+      start: new Date(Date.parse(invitee.start)).toISOString(),
+      local: local(scene, invitee.start),
+      name: invitee.name,
+      email: invitee.email,
+      eventType: eventTypes.get(invitee.eventTypeUri)?.name ?? invitee.eventTypeUri,
+      status: invitee.status,
+      bookingId: invitee.tracking.utm_content ?? null,
+    }));
   for (const row of calendar) {
-    timeline.text(
+    scene.timeline.text(
       `  ${row.local.padEnd(20)} ${row.name.padEnd(14)} ${row.eventType.padEnd(13)} ${row.status.padEnd(8)} ${row.bookingId ? `booking ${row.bookingId}` : ''}`,
     );
   }
-  if (calendar.length === 0) timeline.text('  (no invitees)');
+  if (calendar.length === 0) scene.timeline.text('  (no invitees)');
+  return calendar;
+}
+
+async function playScenario(
+  stack: LocalStack,
+  timeline: Timeline,
+  startedEpoch: number,
+): Promise<DemoSummary> {
+  const { sandbox, outbox } = stack;
+  if (!sandbox) throw new DemoError('the demo needs the Calendly sandbox (unset CALENDLY_API_TOKEN)');
+  if (!outbox) throw new DemoError('the demo needs the SMS outbox (unset the real TWILIO_* settings)');
+  const callers = CALLERS.map((caller) => ({ ...caller, callSid: `CA${randomBytes(16).toString('hex')}` }));
+  const scene: Scene = {
+    stack,
+    sandbox,
+    outbox,
+    timeline,
+    wiring: wiringOf(stack),
+    callers,
+    zone: LOCAL_SANDBOX.timezone,
+  };
+
+  await callsComeIn(scene);
+  const { contestedStart, ids } = await bothAskForTimes(scene);
+  const race = await bothHoldAtOnce(scene, contestedStart, ids);
+  const { bookings, winnerConfirm } = await bothConfirm(scene, race, contestedStart);
+  const identical = await replayConfirmation(scene, race, winnerConfirm);
+  await bothHangUp(scene);
+  const sms = textsSent(scene, startedEpoch);
+  const calendar = calendarOf(scene, bookings);
 
   const invariants = checkInvariants({
     contestedStart,
-    winner,
-    alternatives,
+    winner: race.winner,
+    alternatives: race.alternatives,
     bookings,
     invitees: sandbox.invitees(),
-    durations: new Map([...eventTypes].map(([uri, type]) => [uri, type.durationMinutes])),
+    durations: new Map(sandbox.eventTypes.all.map((type) => [type.uri, type.durationMinutes])),
     sms,
     callers,
     replayIdentical: identical,
@@ -574,14 +666,14 @@ async function playScenario(
 
   return {
     ok: invariants.every((invariant) => invariant.ok),
-    timezone: zone,
+    timezone: scene.zone,
     contested: {
       start: contestedStart,
-      local: local(contestedStart),
-      winner: winner.label,
-      loser: loser.label,
+      local: local(scene, contestedStart),
+      winner: race.winner.label,
+      loser: race.loser.label,
     },
-    alternatives: alternatives.map((slot) => slot.start),
+    alternatives: race.alternatives.map((slot) => slot.start),
     bookings,
     calendar,
     sms: sms.map(({ caller, to, body }) => ({ caller, to, body })),

@@ -135,83 +135,151 @@ interface Answer {
 }
 
 /** Starts a sandbox on 127.0.0.1 and resolves once it accepts connections. */
+/** What one running sandbox is made of; the parts below take it instead of closing over it. */
+interface Sandbox {
+  url: string;
+  token: string;
+  store: SandboxStore;
+  webhooks: WebhookDispatcher;
+  faults: FaultBook;
+  globalWindow: MinuteWindow;
+  inviteeWindow: MinuteWindow | null;
+  log: SandboxRequest[];
+  /** Writes the state file, when there is one. */
+  persist: () => void;
+}
+
 export async function startCalendlySandbox(options: CalendlySandboxOptions = {}): Promise<CalendlySandbox> {
   const timezone = options.timezone ?? 'America/New_York';
   if (!isTimeZone(timezone)) throw new Error(`unknown time zone: ${timezone}`);
-  const now = options.now ?? (() => new Date());
-  const token = options.token ?? 'sandbox-token';
   const webhookSigningKey = options.webhookSigningKey ?? 'sandbox-webhook-signing-key';
-
   const saved = options.stateFile ? readSavedState(options.stateFile) : null;
   const server = createServer();
-  let listening: { url: string };
-  try {
-    listening = await listenLocally(server, { port: options.port ?? savedPort(saved) });
-  } catch (error) {
-    // The saved port is taken: any port will do, the saved URIs are re-issued under the new one.
-    if (options.port !== undefined || savedPort(saved) === undefined) throw error;
-    listening = await listenLocally(server, { port: 0 });
-  }
-  const { url } = listening;
+  const url = await listenOnSavedPort(server, options.port, saved);
 
   const store = new SandboxStore({
     baseUrl: url,
     timezone,
-    now,
+    now: options.now ?? (() => new Date()),
     days: options.days ?? 7,
     minimumNoticeMinutes: options.minimumNoticeMinutes ?? 60,
     extraEventTypes: options.extraEventTypes ?? 0,
   });
   if (saved) restoreState(store, saved);
-  const persist = () => {
-    if (options.stateFile) saveState(store, options.stateFile);
-  };
   const webhooks = new WebhookDispatcher(store, webhookSigningKey);
   store.onInviteeEvent = (name, invitee, event) => webhooks.dispatch(name, invitee, event);
-  const faults = new FaultBook(options.latencyMs ?? 0);
-  const globalWindow = new MinuteWindow(options.rateLimitPerMinute ?? 500);
-  const inviteeWindow = options.inviteeRateLimit
-    ? new MinuteWindow(options.inviteeRateLimit.perMinute)
-    : null;
-  let log: SandboxRequest[] = [];
-
-  const inviteeView = (invitee: InviteeRecord): SandboxInvitee => {
-    const event = store.events.get(invitee.eventUuid);
-    if (event === undefined) throw new Error(`invitee ${invitee.uuid} has no event`);
-    return {
-      uri: invitee.uri,
-      eventUri: event.uri,
-      eventTypeUri: event.eventTypeUri,
-      start: calendlyTime(event.startMs),
-      status: invitee.status,
-      name: invitee.name,
-      email: invitee.email,
-      textReminderNumber: invitee.textReminderNumber,
-      tracking: { ...invitee.tracking },
-      location: { ...event.location },
-      schedulingMethod: invitee.schedulingMethod,
-    };
+  const parts: Sandbox = {
+    url,
+    token: options.token ?? 'sandbox-token',
+    store,
+    webhooks,
+    faults: new FaultBook(options.latencyMs ?? 0),
+    globalWindow: new MinuteWindow(options.rateLimitPerMinute ?? 500),
+    inviteeWindow: options.inviteeRateLimit ? new MinuteWindow(options.inviteeRateLimit.perMinute) : null,
+    log: [],
+    persist: () => {
+      if (options.stateFile) saveState(store, options.stateFile);
+    },
   };
-  const eventTypeView = (eventType: EventTypeRecord): SandboxEventType => ({
+  const sandbox = controls(parts, server, webhookSigningKey);
+  server.on('request', (request, response) => {
+    serve(parts, sandbox, request, response).catch(() => {
+      if (!response.headersSent) sendJson(response, 500, serverErrorBody(500));
+      else response.destroy();
+    });
+  });
+  return sandbox;
+}
+
+/** Listens on the port asked for, else the saved one, else any: a taken saved port re-issues URIs under a new one. */
+async function listenOnSavedPort(
+  server: ReturnType<typeof createServer>,
+  port: number | undefined,
+  saved: ReturnType<typeof readSavedState>,
+): Promise<string> {
+  try {
+    return (await listenLocally(server, { port: port ?? savedPort(saved) })).url;
+  } catch (error) {
+    if (port !== undefined || savedPort(saved) === undefined) throw error;
+    return (await listenLocally(server, { port: 0 })).url;
+  }
+}
+
+function inviteeView(store: SandboxStore, invitee: InviteeRecord): SandboxInvitee {
+  const event = store.events.get(invitee.eventUuid);
+  if (event === undefined) throw new Error(`invitee ${invitee.uuid} has no event`);
+  return {
+    uri: invitee.uri,
+    eventUri: event.uri,
+    eventTypeUri: event.eventTypeUri,
+    start: calendlyTime(event.startMs),
+    status: invitee.status,
+    name: invitee.name,
+    email: invitee.email,
+    textReminderNumber: invitee.textReminderNumber,
+    tracking: { ...invitee.tracking },
+    location: { ...event.location },
+    schedulingMethod: invitee.schedulingMethod,
+  };
+}
+
+function eventTypeView(eventType: EventTypeRecord): SandboxEventType {
+  return {
     uri: eventType.uri,
     name: eventType.name,
     durationMinutes: eventType.duration,
     active: eventType.active,
-  });
-  const instantOf = (iso: string): number => {
-    const ms = parseInstant(iso);
-    if (ms === null) throw new Error(`not an ISO instant: ${iso}`);
-    return ms;
   };
+}
+
+function instantOf(iso: string): number {
+  const ms = parseInstant(iso);
+  if (ms === null) throw new Error(`not an ISO instant: ${iso}`);
+  return ms;
+}
+
+/** A walk-in booked on Calendly's own pages (not through the API), so the time is gone. */
+function bookElsewhere(parts: Sandbox, eventTypeUri: string, startIso: string): SandboxInvitee {
+  const { store } = parts;
+  const eventType = store.findEventType(eventTypeUri);
+  if (eventType === undefined) throw new Error(`unknown event type ${eventTypeUri}`);
+  const startMs = instantOf(startIso);
+  if (!store.isAvailable(eventType, startMs)) throw new Error(`${startIso} is not available`);
+  const walkIn = store.invitees.size + 1;
+  const { invitee } = store.book({
+    eventType,
+    startMs,
+    email: `walk-in-${walkIn}@example.com`,
+    name: `Walk-in ${walkIn}`,
+    firstName: null,
+    lastName: null,
+    timezone: store.user.timezone,
+    textReminderNumber: null,
+    location: resolveLocation(undefined, eventType),
+    questionsAndAnswers: [],
+    tracking: { ...EMPTY_TRACKING },
+    guests: [],
+    schedulingMethod: null,
+  });
+  parts.persist();
+  return inviteeView(store, invitee);
+}
+
+/** The handle tests and the demo hold: seeded data, faults, latency, and what happened. */
+function controls(
+  parts: Sandbox,
+  server: ReturnType<typeof createServer>,
+  webhookSigningKey: string,
+): CalendlySandbox {
+  const { store, faults, webhooks } = parts;
   const seeded = (name: string): SandboxEventType => {
     const eventType = store.eventTypes.find((candidate) => candidate.name === name);
     if (eventType === undefined) throw new Error(`seed is missing ${name}`);
     return eventTypeView(eventType);
   };
-
   const sandbox: CalendlySandbox = {
-    url,
-    token,
+    url: parts.url,
+    token: parts.token,
     webhookSigningKey,
     user: {
       uri: store.user.uri,
@@ -233,7 +301,7 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await webhooks.settle();
     },
-    invitees: () => [...store.invitees.values()].map(inviteeView),
+    invitees: () => [...store.invitees.values()].map((invitee) => inviteeView(store, invitee)),
     activeInviteesAt: (eventTypeUri, startIso) => {
       const startMs = instantOf(startIso);
       const eventType = store.findEventType(eventTypeUri);
@@ -243,32 +311,9 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
           const event = store.events.get(invitee.eventUuid);
           return event?.eventTypeUri === eventType?.uri && event?.startMs === startMs;
         })
-        .map(inviteeView);
+        .map((invitee) => inviteeView(store, invitee));
     },
-    bookElsewhere: (eventTypeUri, startIso) => {
-      const eventType = store.findEventType(eventTypeUri);
-      if (eventType === undefined) throw new Error(`unknown event type ${eventTypeUri}`);
-      const startMs = instantOf(startIso);
-      if (!store.isAvailable(eventType, startMs)) throw new Error(`${startIso} is not available`);
-      const walkIn = store.invitees.size + 1;
-      const { invitee } = store.book({
-        eventType,
-        startMs,
-        email: `walk-in-${walkIn}@example.com`,
-        name: `Walk-in ${walkIn}`,
-        firstName: null,
-        lastName: null,
-        timezone: store.user.timezone,
-        textReminderNumber: null,
-        location: resolveLocation(undefined, eventType),
-        questionsAndAnswers: [],
-        tracking: { ...EMPTY_TRACKING },
-        guests: [],
-        schedulingMethod: null,
-      });
-      persist();
-      return inviteeView(invitee);
-    },
+    bookElsewhere: (eventTypeUri, startIso) => bookElsewhere(parts, eventTypeUri, startIso),
     injectFault: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
     firedFaults: () => faults.fired(),
@@ -276,16 +321,18 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
     setListingLag: (ms) => {
       store.listingLagMs = ms;
     },
-    requests: () => log.map((entry) => ({ ...entry })),
+    requests: () => parts.log.map((entry) => ({ ...entry })),
     requestCount: (endpoint) =>
-      endpoint === undefined ? log.length : log.filter((entry) => entry.endpoint === endpoint).length,
+      endpoint === undefined
+        ? parts.log.length
+        : parts.log.filter((entry) => entry.endpoint === endpoint).length,
     clearRequests: () => {
-      log = [];
+      parts.log.length = 0;
     },
     webhookDeliveries: () => webhooks.deliveries(),
     settleWebhooks: () => webhooks.settle(),
     state: () => ({
-      url,
+      url: parts.url,
       now: calendlyTime(store.nowMs()),
       user: sandbox.user,
       event_types: store.eventTypes.map((eventType) => eventTypeResource(eventType, store.user)),
@@ -298,92 +345,93 @@ export async function startCalendlySandbox(options: CalendlySandboxOptions = {})
       requests: sandbox.requests(),
     }),
   };
-
-  /** Auth, rate limits, faults, then the handler; synchronous so a request is decided atomically. */
-  const decide = (
-    request: IncomingMessage,
-    target: URL,
-    body: JsonBody,
-  ): { entry: SandboxRequest; answer: Answer } => {
-    const nowMs = store.nowMs();
-    const route = matchRoute(request.method ?? 'GET', target.pathname);
-    const entry: SandboxRequest = {
-      method: request.method ?? 'GET',
-      path: target.pathname,
-      endpoint: route?.endpoint ?? null,
-      status: 0,
-      at: calendlyTime(nowMs),
-    };
-    log.push(entry);
-    const fail = (error: SandboxApiError, headers: RateLimitHeaders): Answer => ({
-      status: error.status,
-      body: error.body,
-      headers: { ...headers },
-    });
-    if (request.headers.authorization !== `Bearer ${token}`) {
-      return { entry, answer: fail(unauthenticated(), globalWindow.headers(nowMs)) };
-    }
-    const global = globalWindow.take(nowMs);
-    if (!global.allowed) return { entry, answer: rateLimited(global.headers) };
-    if (route === null) return { entry, answer: fail(notFound(), global.headers) };
-    let headers = global.headers;
-    if (route.endpoint === 'create_invitee' && inviteeWindow !== null) {
-      const invitee = inviteeWindow.take(nowMs);
-      if (!invitee.allowed) return { entry, answer: rateLimited(invitee.headers) };
-      headers = invitee.headers;
-    }
-    const fault = faults.take(route.endpoint);
-    if (fault !== null && !fault.afterCommit && fault.status !== 'slow') {
-      return { entry, answer: faultAnswer(fault, headers) };
-    }
-    let answer: Answer;
-    try {
-      if (body.kind === 'invalid')
-        throw invalidArgument([{ parameter: 'body', message: 'must be valid JSON' }]);
-      const result = route.handle({
-        store,
-        url: target,
-        params: route.params,
-        body: body.kind === 'json' ? body.value : undefined,
-      });
-      answer = { status: result.status, body: result.body, headers: { ...headers } };
-    } catch (error) {
-      if (!(error instanceof SandboxApiError)) throw error;
-      answer = fail(error, headers);
-    }
-    if (fault?.status === 'slow') answer.delayMs = fault.delayMs;
-    // afterCommit: the change above stands, but the client gets the fault instead of the answer.
-    else if (fault !== null) answer = faultAnswer(fault, headers);
-    return { entry, answer };
-  };
-
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const target = new URL(request.url ?? '/', url);
-    const body = await readJsonBody(request);
-    if (target.pathname === '/__sandbox' || target.pathname.startsWith('/__sandbox/')) {
-      const result = handleControlRequest(sandbox, request.method ?? 'GET', target.pathname, body);
-      sendJson(response, result.status, result.body);
-      return;
-    }
-    const { entry, answer } = decide(request, target, body);
-    if (request.method !== 'GET') persist();
-    const latency = faults.latencyFor(entry.endpoint) + (answer.delayMs ?? 0);
-    if (latency > 0) await sleep(latency, undefined, { ref: false });
-    if (answer.drop) {
-      request.socket.destroy();
-      return;
-    }
-    entry.status = answer.status;
-    sendJson(response, answer.status, answer.body, answer.headers);
-  };
-
-  server.on('request', (request, response) => {
-    handle(request, response).catch(() => {
-      if (!response.headersSent) sendJson(response, 500, serverErrorBody(500));
-      else response.destroy();
-    });
-  });
   return sandbox;
+}
+
+/** Auth, rate limits, faults, then the handler; synchronous so a request is decided atomically. */
+function decide(
+  parts: Sandbox,
+  request: IncomingMessage,
+  target: URL,
+  body: JsonBody,
+): { entry: SandboxRequest; answer: Answer } {
+  const { store, faults, globalWindow, inviteeWindow } = parts;
+  const nowMs = store.nowMs();
+  const route = matchRoute(request.method ?? 'GET', target.pathname);
+  const entry: SandboxRequest = {
+    method: request.method ?? 'GET',
+    path: target.pathname,
+    endpoint: route?.endpoint ?? null,
+    status: 0,
+    at: calendlyTime(nowMs),
+  };
+  parts.log.push(entry);
+  const fail = (error: SandboxApiError, headers: RateLimitHeaders): Answer => ({
+    status: error.status,
+    body: error.body,
+    headers: { ...headers },
+  });
+  if (request.headers.authorization !== `Bearer ${parts.token}`) {
+    return { entry, answer: fail(unauthenticated(), globalWindow.headers(nowMs)) };
+  }
+  const global = globalWindow.take(nowMs);
+  if (!global.allowed) return { entry, answer: rateLimited(global.headers) };
+  if (route === null) return { entry, answer: fail(notFound(), global.headers) };
+  let headers = global.headers;
+  if (route.endpoint === 'create_invitee' && inviteeWindow !== null) {
+    const invitee = inviteeWindow.take(nowMs);
+    if (!invitee.allowed) return { entry, answer: rateLimited(invitee.headers) };
+    headers = invitee.headers;
+  }
+  const fault = faults.take(route.endpoint);
+  if (fault !== null && !fault.afterCommit && fault.status !== 'slow') {
+    return { entry, answer: faultAnswer(fault, headers) };
+  }
+  let answer: Answer;
+  try {
+    if (body.kind === 'invalid')
+      throw invalidArgument([{ parameter: 'body', message: 'must be valid JSON' }]);
+    const result = route.handle({
+      store,
+      url: target,
+      params: route.params,
+      body: body.kind === 'json' ? body.value : undefined,
+    });
+    answer = { status: result.status, body: result.body, headers: { ...headers } };
+  } catch (error) {
+    if (!(error instanceof SandboxApiError)) throw error;
+    answer = fail(error, headers);
+  }
+  if (fault?.status === 'slow') answer.delayMs = fault.delayMs;
+  // afterCommit: the change above stands, but the client gets the fault instead of the answer.
+  else if (fault !== null) answer = faultAnswer(fault, headers);
+  return { entry, answer };
+}
+
+/** One HTTP request: the control routes, or the API decided above, answered after its latency. */
+async function serve(
+  parts: Sandbox,
+  sandbox: CalendlySandbox,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const target = new URL(request.url ?? '/', parts.url);
+  const body = await readJsonBody(request);
+  if (target.pathname === '/__sandbox' || target.pathname.startsWith('/__sandbox/')) {
+    const result = handleControlRequest(sandbox, request.method ?? 'GET', target.pathname, body);
+    sendJson(response, result.status, result.body);
+    return;
+  }
+  const { entry, answer } = decide(parts, request, target, body);
+  if (request.method !== 'GET') parts.persist();
+  const latency = parts.faults.latencyFor(entry.endpoint) + (answer.delayMs ?? 0);
+  if (latency > 0) await sleep(latency, undefined, { ref: false });
+  if (answer.drop) {
+    request.socket.destroy();
+    return;
+  }
+  entry.status = answer.status;
+  sendJson(response, answer.status, answer.body, answer.headers);
 }
 
 function rateLimited(headers: RateLimitHeaders): Answer {

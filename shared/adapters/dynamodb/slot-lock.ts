@@ -14,10 +14,11 @@ import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@
 import type { Booking, Hold } from '../../domain/model.ts';
 import type { ConfirmOutcome, HoldOutcome, HoldRequest, SlotLock } from '../../domain/ports.ts';
 import { claimCells, isCellFree, moveCells, occupiedCells } from './cells.ts';
-import { CallItemSchema, itemOf, type SlotItem, SlotItemSchema, toHold } from './items.ts';
+import { type CallItem, CallItemSchema, itemOf, type SlotItem, SlotItemSchema, toHold } from './items.ts';
 import { keys, PENDING_PARTITION, ttlSeconds } from './keys.ts';
 import {
   backoff,
+  type CancellationReason,
   cancellationReasons,
   isTransactionConflict,
   retryConflicts,
@@ -119,71 +120,20 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
         bookingId: null,
         createdAt: nowMs,
       };
-      const callVersion = callItem?.version ?? 0;
-      const retainUntilMs = Math.max(expiresAt, Date.parse(slot.start)) + SLOT_RETENTION_MS;
-      const cells = claimCells(tableName, slot, { holdId: request.holdId, expiresAt, nowMs, retainUntilMs });
+      const cells = claimCells(tableName, slot, {
+        holdId: request.holdId,
+        expiresAt,
+        nowMs,
+        retainUntilMs: retainUntil(newHold),
+      });
       try {
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.slot(slot.eventTypeUri, slot.start),
-                  UpdateExpression:
-                    'SET #state = :held, callId = :callId, holdId = :holdId, fence = :fence, expiresAt = :expiresAt, ' +
-                    '#start = :start, eventTypeUri = :eventTypeUri, #ttl = :ttl REMOVE bookingId',
-                  ConditionExpression:
-                    '(attribute_not_exists(pk) AND :prevFence = :zero) OR (fence = :prevFence AND ' +
-                    '(#state = :released OR (#state = :held AND expiresAt <= :now)))',
-                  ExpressionAttributeNames: { '#state': 'state', '#start': 'start', '#ttl': 'ttl' },
-                  ExpressionAttributeValues: {
-                    ':held': 'held',
-                    ':released': 'released',
-                    ':callId': call.callId,
-                    ':holdId': request.holdId,
-                    ':fence': fence,
-                    ':prevFence': fence - 1,
-                    ':zero': 0,
-                    ':expiresAt': expiresAt,
-                    ':now': nowMs,
-                    ':start': slot.start,
-                    ':eventTypeUri': slot.eventTypeUri,
-                    ':ttl': ttlSeconds(retainUntilMs),
-                  },
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
-              },
+              takeSlot(tableName, newHold, nowMs),
               ...cells,
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.call(call.callId),
-                  UpdateExpression:
-                    'SET callId = :callId, holds = :holds, version = :nextVersion, startedAt = if_not_exists(startedAt, :now)',
-                  ConditionExpression: callItem
-                    ? 'version = :version OR attribute_not_exists(version)'
-                    : 'attribute_not_exists(pk)',
-                  ExpressionAttributeValues: {
-                    ':callId': call.callId,
-                    ':holds': { ...liveHolds, [request.holdId]: expiresAt },
-                    ':nextVersion': callVersion + 1,
-                    ':now': nowMs,
-                    ...(callItem ? { ':version': callVersion } : {}),
-                  },
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...keys.hold(request.holdId),
-                    ...itemOf(newHold),
-                    ttl: ttlSeconds(Date.parse(slot.start) + SLOT_RETENTION_MS),
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
+              addHoldToCall(tableName, newHold, { callItem, liveHolds, nowMs }),
+              putHold(tableName, newHold),
             ],
           }),
         );
@@ -191,20 +141,8 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (!reasons) throw error;
-        const slotReason = reasons[0];
-        if (slotReason?.code === 'ConditionalCheckFailed' && slotReason.item) {
-          const current = SlotItemSchema.parse(slotReason.item);
-          if (!isSlotFree(current, nowMs) && current.callId !== call.callId) return { kind: 'taken' };
-        }
-        // An overlapping appointment (any event type) owns one of the cells: the time is not free.
-        const cellReasons = reasons.slice(1, 1 + cells.length);
-        if (
-          cellReasons.some(
-            (reason) => reason.code === 'ConditionalCheckFailed' && !isCellFree(reason.item, nowMs),
-          )
-        ) {
+        if (isTakenBy(reasons, { cellCount: cells.length, callId: call.callId, nowMs }))
           return { kind: 'taken' };
-        }
         // Not final (fence moved on a free slot, the call item changed, a conflicting transaction): re-read.
         await backoff(attempt);
       }
@@ -373,6 +311,107 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
     occupiedCells: (fromIso, toIso, now) =>
       occupiedCells(db, tableName, Date.parse(fromIso), Date.parse(toIso), now.getTime()),
   };
+}
+
+// ---------------------------------------------------------------- the items of a hold's transaction
+
+/** How long a held slot's items are kept: past its lease and its start, for support questions. */
+function retainUntil(hold: Hold): number {
+  return Math.max(hold.expiresAt, Date.parse(hold.slot.start)) + SLOT_RETENTION_MS;
+}
+
+/** The slot moves to `held` by this hold, if it is free: never taken, released, or held past its lease. */
+function takeSlot(tableName: string, hold: Hold, nowMs: number) {
+  const { slot } = hold;
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.slot(slot.eventTypeUri, slot.start),
+      UpdateExpression:
+        'SET #state = :held, callId = :callId, holdId = :holdId, fence = :fence, expiresAt = :expiresAt, ' +
+        '#start = :start, eventTypeUri = :eventTypeUri, #ttl = :ttl REMOVE bookingId',
+      ConditionExpression:
+        '(attribute_not_exists(pk) AND :prevFence = :zero) OR (fence = :prevFence AND ' +
+        '(#state = :released OR (#state = :held AND expiresAt <= :now)))',
+      ExpressionAttributeNames: { '#state': 'state', '#start': 'start', '#ttl': 'ttl' },
+      ExpressionAttributeValues: {
+        ':held': 'held',
+        ':released': 'released',
+        ':callId': hold.callId,
+        ':holdId': hold.holdId,
+        ':fence': hold.fence,
+        ':prevFence': hold.fence - 1,
+        ':zero': 0,
+        ':expiresAt': hold.expiresAt,
+        ':now': nowMs,
+        ':start': slot.start,
+        ':eventTypeUri': slot.eventTypeUri,
+        ':ttl': ttlSeconds(retainUntil(hold)),
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    },
+  };
+}
+
+/** The call counts the hold among its live ones; its version makes the live-hold cap check atomic. */
+function addHoldToCall(
+  tableName: string,
+  hold: Hold,
+  seen: { callItem: CallItem | null; liveHolds: Record<string, number>; nowMs: number },
+) {
+  const version = seen.callItem?.version ?? 0;
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.call(hold.callId),
+      UpdateExpression:
+        'SET callId = :callId, holds = :holds, version = :nextVersion, startedAt = if_not_exists(startedAt, :now)',
+      ConditionExpression: seen.callItem
+        ? 'version = :version OR attribute_not_exists(version)'
+        : 'attribute_not_exists(pk)',
+      ExpressionAttributeValues: {
+        ':callId': hold.callId,
+        ':holds': { ...seen.liveHolds, [hold.holdId]: hold.expiresAt },
+        ':nextVersion': version + 1,
+        ':now': seen.nowMs,
+        ...(seen.callItem ? { ':version': version } : {}),
+      },
+    },
+  };
+}
+
+/** The hold item itself, written once. */
+function putHold(tableName: string, hold: Hold) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.hold(hold.holdId),
+        ...itemOf(hold),
+        ttl: ttlSeconds(Date.parse(hold.slot.start) + SLOT_RETENTION_MS),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Whether a cancelled hold transaction says the time is taken (final) rather than something to retry: the
+ * slot (first item) is held or booked by another call, or an overlapping appointment of any event type
+ * owns one of the cells (the next `cellCount` items).
+ */
+function isTakenBy(
+  reasons: CancellationReason[],
+  context: { cellCount: number; callId: string; nowMs: number },
+): boolean {
+  const slotReason = reasons[0];
+  if (slotReason?.code === 'ConditionalCheckFailed' && slotReason.item) {
+    const current = SlotItemSchema.parse(slotReason.item);
+    if (!isSlotFree(current, context.nowMs) && current.callId !== context.callId) return true;
+  }
+  return reasons
+    .slice(1, 1 + context.cellCount)
+    .some((reason) => reason.code === 'ConditionalCheckFailed' && !isCellFree(reason.item, context.nowMs));
 }
 
 /** Sort key of the pending index: when the booking is due next, unique per booking. */
