@@ -51,7 +51,7 @@ function fallbackFor(cfg: VoiceSettings, call: Pick<TwilioCallWebhook, 'To' | 'C
 }
 
 async function answerCall(call: TwilioCallWebhook, remainingMs: number): Promise<HttpResponse> {
-  current = await services.settings();
+  // `current` is this request's settings: the authenticator read them a moment ago.
   const callerNumber = callerE164(call.From ?? call.Caller);
   logger.info('inbound call', {
     callSid: call.CallSid,

@@ -9,7 +9,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { CalendlyPort } from '../domain/ports.ts';
 import { delegating, rebuiltOnChange } from './rebuilt.ts';
 
-export type CalendlySettings = Pick<Config, 'CALENDLY_API_BASE_URL'> & { CALENDLY_API_TOKEN: string };
+type CalendlySettings = Pick<Config, 'CALENDLY_API_BASE_URL'> & { CALENDLY_API_TOKEN: string };
 
 /** The Calendly port for the configured account (the sandbox's URL and token when running locally). */
 export function calendlyPort(settings: () => Promise<CalendlySettings>): CalendlyPort {
