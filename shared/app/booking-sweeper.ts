@@ -17,5 +17,5 @@ export async function bookingSweeperServices() {
     store: createDynamoStore({ tableName: first.TABLE_NAME }),
     queue: createSqsBookingQueue({ queueUrl: first.BOOKING_QUEUE_URL }),
   };
-  return { sweep: () => sweepOverdue(deps, clock.now()), deps };
+  return { sweep: () => sweepOverdue(deps, clock.now()) };
 }
