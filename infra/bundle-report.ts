@@ -16,12 +16,17 @@ export const DEFAULT_BUNDLE_DIR = path.join(PROJECT_ROOT, 'bench', 'out', 'bundl
 
 /**
  * Inputs that must never reach a bundle: the full Twilio client (we use only its webhook helpers or plain
- * fetch), the Vapi server SDK (we call two endpoints with fetch) and axios (fetch is built in).
+ * fetch), the Vapi server SDK (we call two endpoints with fetch), axios (fetch is built in), and the
+ * command-line side: the assistant definition and its tool schemas (assistant/), and the JSON Schema and
+ * property-testing libraries that check them.
  */
 export const FORBIDDEN_INPUTS: readonly { label: string; pattern: RegExp }[] = [
   { label: 'twilio REST client', pattern: /(^|\/)node_modules\/twilio\/lib\/(rest\/|index\.js$)/ },
   { label: '@vapi-ai/server-sdk', pattern: /(^|\/)node_modules\/@vapi-ai\/server-sdk\// },
   { label: 'axios', pattern: /(^|\/)node_modules\/axios\// },
+  { label: 'assistant definition (command line only)', pattern: /(^|\/)assistant\// },
+  { label: 'ajv', pattern: /(^|\/)node_modules\/ajv\// },
+  { label: 'fast-check', pattern: /(^|\/)node_modules\/fast-check\// },
 ];
 
 export interface BundleInput {

@@ -1,23 +1,18 @@
 /**
- * Runs the tool calls of one Vapi message, whose arguments ./tools.ts already read at the edge: one result
+ * Runs the tool calls of one Vapi message, whose arguments ./tools/catalog.ts already read at the edge: one result
  * per call, in order, and every failure turned into an `ok:false` result (never an HTTP error). Each call
  * runs at most once per (call, toolCallId): a replay in the same call gets the stored first result; the
  * same id in another call is a different tool call. Only answers that must not be replayed (the calendar
  * was unreachable, the code crashed) are thrown inside the replay guard, so a retry runs again.
  */
 import { type Clock, sleep, withinBudget } from '../../shared/domain/clock.ts';
-import {
-  AppError,
-  ToolCallInProgressError,
-  ToolError,
-  type ToolErrorCode,
-} from '../../shared/domain/errors.ts';
+import { AppError, ToolCallInProgressError } from '../../shared/domain/errors.ts';
 import type { CallContext } from '../../shared/domain/model.ts';
 import type { ToolCallReplays } from '../../shared/domain/ports.ts';
-import { resultLine, toolFailure } from '../../shared/domain/tools/tool-result.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import type { ToolCallRequest } from './schema.ts';
-import type { ToolRunDeps } from './tools.ts';
+import { resultLine, ToolError, type ToolErrorCode, toolFailure } from './tool-answer.ts';
+import type { ToolRunDeps } from './tools/define.ts';
 
 export interface ToolCallResult {
   toolCallId: string;
@@ -31,25 +26,23 @@ const IN_PROGRESS_ATTEMPTS = 20;
 /** Answers that may change on a retry of the same tool call, so they are never kept as its replay answer. */
 const NOT_REPLAYED: ReadonlySet<string> = new Set<ToolErrorCode>(['calendar_unavailable', 'no_services']);
 
-/** Runs one tool; ToolErrors become stored results, anything retryable is thrown. */
+/** Runs one tool; its answers become stored results, except those a retry may change, which are thrown. */
 async function runTool(
   request: ToolCallRequest,
   call: CallContext | null,
   deps: ToolRunDeps,
 ): Promise<string> {
-  try {
-    if (request.invocation instanceof ToolError) throw request.invocation;
-    if (!call) {
-      throw new ToolError('call_unknown', 'Sorry, I lost track of this call. Could you call back?', {
-        reason: 'message has no call',
-      });
-    }
-    const success = await request.invocation(call, deps);
-    return resultLine(success);
-  } catch (error) {
-    if (error instanceof ToolError && !NOT_REPLAYED.has(error.code)) return resultLine(toolFailure(error));
-    throw error;
-  }
+  const answer =
+    request.invocation instanceof ToolError
+      ? request.invocation
+      : call === null
+        ? new ToolError('call_unknown', 'Sorry, I lost track of this call. Could you call back?', {
+            reason: 'message has no call',
+          })
+        : await request.invocation(call, deps);
+  if (!(answer instanceof ToolError)) return resultLine(answer);
+  if (NOT_REPLAYED.has(answer.code)) throw answer;
+  return resultLine(toolFailure(answer));
 }
 
 /** The answer for a failure that is not the caller's fault: said kindly, never stored as the replay answer. */

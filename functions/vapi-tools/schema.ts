@@ -5,11 +5,12 @@
  * forms of a tool call are accepted - `{id, function:{name, arguments}}` with arguments as an object or a
  * JSON string, and the older `{id, name, arguments|parameters}`. The spec sets no length for a tool-call id.
  */
-import type { ToolError } from '../../shared/domain/errors.ts';
 import type { CallContext } from '../../shared/domain/model.ts';
 import { e164OrNull } from '../../shared/domain/phone.ts';
 import * as z from '../../shared/zod.ts';
-import { prepareToolCall, type ToolInvocation } from './tools.ts';
+import type { ToolError } from './tool-answer.ts';
+import { prepareToolCall } from './tools/catalog.ts';
+import type { ToolInvocation } from './tools/define.ts';
 
 const ToolCallSchema = z.looseObject({
   id: z.string().check(z.minLength(1)),
@@ -56,7 +57,7 @@ export type VapiServerMessage = z.infer<typeof VapiServerMessageSchema>;
 export type VapiMessage = VapiServerMessage['message'];
 
 /**
- * One tool call, read: its arguments checked against its tool's schema (so one bad call cannot sink the
+ * One tool call, read: its arguments checked against its tool's schema (./tools/catalog.ts) (so one bad call cannot sink the
  * others, its problem is the answer to that call alone).
  */
 export interface ToolCallRequest {

@@ -11,6 +11,7 @@ import { type Config, configSource } from '../config.ts';
 import { systemClock } from '../domain/clock.ts';
 import type { SmsPort } from '../domain/ports.ts';
 import { processBooking } from '../domain/process-booking.ts';
+import { bookingOutcomeText } from '../speech/booking-sms.ts';
 import { calendlyPort, directoryOf } from './calendly.ts';
 import { rebuiltOnChange } from './rebuilt.ts';
 
@@ -51,6 +52,7 @@ export async function bookingWorkerServices() {
       ],
     }),
     queue: createSqsBookingQueue({ queueUrl: first.BOOKING_QUEUE_URL }),
+    outcomeText: bookingOutcomeText,
     clock,
   };
   const smsFor = smsSender();

@@ -12,7 +12,7 @@ import { createAvailabilityReader } from '../domain/availability.ts';
 import { endCall } from '../domain/calls.ts';
 import { systemClock } from '../domain/clock.ts';
 import { createOpenSlotFinder } from '../domain/open-slots.ts';
-import { DEFAULT_TOOL_SETTINGS } from '../domain/tools/tool-deps.ts';
+import { DEFAULT_USE_CASE_SETTINGS } from '../domain/use-cases/deps.ts';
 import { calendlyPort, directoryOf } from './calendly.ts';
 
 const clock = systemClock;
@@ -30,7 +30,7 @@ export async function vapiToolsServices() {
   const documentClient = createDocumentClient(dynamo);
   const store = createDynamoStore({ tableName: first.TABLE_NAME, documentClient });
   const calendly = calendlyPort(config.get);
-  const settings = { ...DEFAULT_TOOL_SETTINGS, holdTtlSeconds: first.HOLD_TTL_SECONDS };
+  const settings = { ...DEFAULT_USE_CASE_SETTINGS, holdTtlSeconds: first.HOLD_TTL_SECONDS };
   const availability = createAvailabilityReader({
     calendly,
     cache: createAvailabilityCache(documentClient, first.TABLE_NAME),

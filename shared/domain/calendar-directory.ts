@@ -4,14 +4,14 @@
  */
 
 import type { Clock } from './clock.ts';
-import { ToolError } from './errors.ts';
+import { NoServicesError, UnknownServiceError } from './errors.ts';
 import type { CalendlyPort, CalendlyUser, EventTypeInfo } from './ports.ts';
 
 export interface CalendarDirectory {
   user(): Promise<CalendlyUser>;
   /** BUSINESS_TIMEZONE when configured, else the Calendly user's zone. */
   businessTimezone(): Promise<string>;
-  /** The event type for a spoken service name, or the default one; ToolError when nothing matches. */
+  /** The event type for a spoken service name, or the default one; UnknownServiceError when nothing matches, NoServicesError when nothing can be booked. */
   eventTypeFor(service?: string | null): Promise<EventTypeInfo>;
   eventTypeByUri(uri: string): Promise<EventTypeInfo>;
 }
@@ -84,14 +84,14 @@ export function createCalendarDirectory(deps: {
       if (service?.trim()) {
         const match = matchEventType(types, service);
         if (match) return match;
-        const names = types.map((type) => type.name).join(', ');
-        throw new ToolError('unknown_service', `We don't offer "${service.trim()}". We can book: ${names}.`, {
-          services: types.map((type) => type.name),
-        });
+        throw new UnknownServiceError(
+          service.trim(),
+          types.map((type) => type.name),
+        );
       }
       if (deps.defaultEventTypeUri) return await eventTypeByUri(deps.defaultEventTypeUri);
       const first = types[0];
-      if (!first) throw new ToolError('no_services', 'There is nothing I can book right now, sorry.');
+      if (!first) throw new NoServicesError();
       return first;
     },
 

@@ -1,39 +1,10 @@
-/**
- * Error codes a Vapi tool result may carry: the contract's (README, "Tools the assistant sees"), each for what it means there, and
- * precise ones where one contract code would stand for several cases (so a log line says what happened).
- */
-export const TOOL_ERROR_CODES = [
-  'invalid_arguments',
-  'unknown_slot',
-  'slot_taken',
-  'too_many_holds',
-  'unknown_hold',
-  'hold_expired',
-  'not_your_hold',
-  'calendar_unavailable',
-  'booking_failed',
-  // Precise codes.
-  /** The tool name is not one of ours. */
-  'unknown_tool',
-  /** The message carries no call to scope the tool to. */
-  'call_unknown',
-  /** The call has ended (hang-up, end-of-call report): its holds are gone. */
-  'call_ended',
-  /** The caller named a service the business does not offer. */
-  'unknown_service',
-  /** The calendar has no active event type to book. */
-  'no_services',
-  /** The hold was released (by the caller, or when the call ended). */
-  'hold_released',
-  /** The hold is already confirmed: it is a booking now, not a hold. */
-  'hold_confirmed',
-  /** Our own code failed; nothing is wrong with the calendar. */
-  'internal_error',
-] as const;
-export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];
+import type { Weekday } from './time/calendar-day.ts';
 
-/** Codes for failures that are not tool results: vendors, configuration, our own code. */
-export type SystemErrorCode =
+/** Codes of the failures the domain names: what the caller asked for, vendors, configuration, our own code. */
+export type ErrorCode =
+  | 'unusable_request'
+  | 'unknown_service'
+  | 'no_services'
   | 'not_found'
   | 'config_invalid'
   | 'vendor_unavailable'
@@ -41,8 +12,6 @@ export type SystemErrorCode =
   | 'vendor_rejected'
   | 'slot_unavailable'
   | 'internal';
-
-export type ErrorCode = ToolErrorCode | SystemErrorCode;
 
 export interface AppErrorOptions {
   cause?: unknown;
@@ -66,21 +35,69 @@ export class AppError<C extends string = ErrorCode> extends Error {
   }
 }
 
-/** A tool failed in a way the conversation can recover from; `say` is what the assistant should hear. */
-export class ToolError extends AppError {
-  override name = 'ToolError';
-  readonly say: string;
-  readonly details: Record<string, unknown>;
+/**
+ * Why what a caller asked for cannot be searched, with what it takes to say so: the words are the
+ * speaking layer's, the facts are these.
+ */
+export type RequestProblem =
+  | { reason: 'malformed_date'; date: string }
+  /** A date that does not exist: February 30 (`month` 2), or a month that does not exist (`month` null). */
+  | { reason: 'invalid_date'; month: number | null; day: number; date?: string; when?: string }
+  /** "The 32nd". */
+  | { reason: 'no_such_day_of_month'; day: number; when: string }
+  | { reason: 'unrecognized_phrase'; when: string }
+  | { reason: 'conflicting_days'; when: string }
+  /** The phrase names a weekday that none of its days is ("Monday the 2nd" when the 2nd is a Wednesday). */
+  | {
+      reason: 'weekday_mismatch';
+      when: string;
+      weekday: Weekday;
+      firstDay: string;
+      lastDay: string;
+      today: string;
+    }
+  /** "Later this week" said on the week's last day. */
+  | { reason: 'week_over'; when: string }
+  | { reason: 'past'; firstDay: string; lastDay: string; today: string; partOfDay: string }
+  | {
+      reason: 'beyond_horizon';
+      firstDay: string;
+      lastBookableDay: string;
+      horizonDays: number;
+      today: string;
+    }
+  | { reason: 'invalid_part_of_day'; partOfDay: string }
+  | { reason: 'invalid_time'; time: string };
 
-  constructor(
-    code: ToolErrorCode,
-    say: string,
-    details: Record<string, unknown> = {},
-    options: AppErrorOptions = {},
-  ) {
-    super(code, say, options);
-    this.say = say;
-    this.details = details;
+/** The caller asked for days or times that cannot be searched (unreadable, impossible, past, too far). */
+export class UnusableRequestError extends AppError {
+  override name = 'UnusableRequestError';
+  readonly problem: RequestProblem;
+
+  constructor(problem: RequestProblem) {
+    super('unusable_request', `unusable request: ${problem.reason}`);
+    this.problem = problem;
+  }
+}
+
+/** The caller named a service the business does not offer; `services` are the ones it does. */
+export class UnknownServiceError extends AppError {
+  override name = 'UnknownServiceError';
+  readonly asked: string;
+  readonly services: string[];
+
+  constructor(asked: string, services: string[]) {
+    super('unknown_service', 'no event type matches the service asked for');
+    this.asked = asked;
+    this.services = services;
+  }
+}
+
+/** The calendar has no active event type to book. */
+export class NoServicesError extends AppError {
+  override name = 'NoServicesError';
+  constructor() {
+    super('no_services', 'the calendar has no active event type');
   }
 }
 

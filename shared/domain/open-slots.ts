@@ -1,7 +1,8 @@
 /**
  * Open slots: Calendly's availability for the days of a window (through the availability cache), kept
- * to the window's hours, minus what our own lock says is held or booked, then thinned to a few well
- * spread choices and registered as offers of the asking call.
+ * to the window's hours, minus what our own lock says is held or booked, then narrowed to a few choices
+ * (the asked time and its nearest neighbours, or a few spread over the window) and registered as offers
+ * of the asking call.
  */
 import type { AvailabilityReader } from './availability.ts';
 import type { Clock } from './clock.ts';
@@ -11,9 +12,9 @@ import { overlapsOccupied } from './slot-cells.ts';
 import { addDays } from './time/calendar-day.ts';
 import { isoInstant } from './time/instant.ts';
 import { partOfDayOf } from './time/parts-of-day.ts';
+import type { ClockTime } from './time/phrases.ts';
 import { isWithinWindow, resolveSearchWindow, type SearchWindow } from './time/resolve-window.ts';
-import { speakSlotList, speakWindow } from './time/speak.ts';
-import { localDayOf, localHourMillis } from './time/zone.ts';
+import { inZone, localDayOf, localHourMillis } from './time/zone.ts';
 
 /** Calendly refuses a start_time in the past; asking from a little ahead of now keeps clocks out of it. */
 const CALENDLY_START_MARGIN_MS = 60_000;
@@ -21,30 +22,60 @@ const CALENDLY_START_MARGIN_MS = 60_000;
 /** What the finder needs of an event type: which one, and how long its appointments last. */
 export type Bookable = Pick<EventTypeInfo, 'uri' | 'durationMinutes'>;
 
-/** Offered slots as a tool result lists them: short id, UTC start, and how they are spoken. */
+/** A slot offered to a call: its short id and its UTC start. */
 export interface OfferedSlot {
   id: string;
   start: string;
-  spoken: string;
+}
+
+/** What was offered: the slots in the order to offer them, and the window they come from. */
+export interface SlotOffer {
+  /** Empty when neither the window nor the days after it have an opening. */
+  slots: OfferedSlot[];
+  /** The window the slots are from: the one asked for, or a later day when that one had none. */
+  window: SearchWindow;
+  lookedAhead: boolean;
+  /** With an asked time: whether it is free (it is then the first slot). Null when no time was asked. */
+  askedTimeFree: boolean | null;
 }
 
 export interface OpenSlotFinder {
   /** Free starts in the window, ascending, as Calendly wrote them. */
   find(service: Bookable, window: SearchWindow): Promise<string[]>;
-  /** Picks, offers and speaks up to the configured number of slots; looks ahead when the window is empty. */
-  offer(
-    call: CallContext,
-    service: Bookable,
-    window: SearchWindow,
-  ): Promise<{ slots: OfferedSlot[]; window: SearchWindow; say: string; lookedAhead: boolean }>;
+  /** Picks and offers up to the configured number of slots; looks ahead when the window is empty. */
+  offer(call: CallContext, service: Bookable, window: SearchWindow): Promise<SlotOffer>;
   /** True while Calendly (through the availability cache) still lists the slot's start as bookable. */
   stillListed(slot: SlotRef, zone: string): Promise<boolean>;
-  /** Fresh choices near a slot that was just taken: same day and part of day, then the whole day, then ahead. */
-  alternativesTo(
-    call: CallContext,
-    taken: SlotRef,
-    zone: string,
-  ): Promise<{ slots: OfferedSlot[]; say: string }>;
+  /** Fresh choices near a slot that was just taken: the nearest free times in its part of the day, or the next day's. */
+  alternativesTo(call: CallContext, taken: SlotRef, zone: string): Promise<SlotOffer>;
+}
+
+/** With an asked time, this many choices: the time itself (or its nearest) and the nearest around it. */
+export const ASKED_TIME_CHOICES = 3;
+
+/** "15:00" for a clock time, as the window's `time` input takes it. */
+function clockText(time: ClockTime): string {
+  return `${time.hour}:${String(time.minute).padStart(2, '0')}`;
+}
+
+/**
+ * Starts nearest the asked time of day first (on any of the window's days, earlier days first on a tie),
+ * and whether the asked time itself is among them.
+ */
+export function nearestTo(
+  starts: readonly string[],
+  asked: ClockTime,
+  zone: string,
+): { starts: string[]; exact: boolean } {
+  const target = asked.hour * 60 + asked.minute;
+  const distance = (start: string) => {
+    const local = inZone(Date.parse(isoInstant(start)), zone);
+    return Math.abs(local.hour * 60 + local.minute - target);
+  };
+  const ranked = starts
+    .map((start) => ({ start, distance: distance(start), at: Date.parse(isoInstant(start)) }))
+    .sort((a, b) => a.distance - b.distance || a.at - b.at);
+  return { starts: ranked.map((entry) => entry.start), exact: ranked[0]?.distance === 0 };
 }
 
 /** Up to `count` items spread evenly over the list, first and last included, in order. */
@@ -119,18 +150,14 @@ export function createOpenSlotFinder(deps: {
     return open.sort((a, b) => Date.parse(a) - Date.parse(b));
   }
 
-  async function register(call: CallContext, service: Bookable, starts: string[], zone: string) {
+  async function register(call: CallContext, service: Bookable, starts: string[]) {
     const now = deps.clock.now();
     const offers: Offer[] = await deps.store.calls.issueOffers(
       call.callId,
       starts.map((start) => ({ eventTypeUri: service.uri, start, durationMinutes: service.durationMinutes })),
       { now, validForMs: deps.offerValidityMs },
     );
-    return offers.map((offer) => ({
-      id: offer.id,
-      start: isoInstant(offer.start),
-      spoken: speakSlotList([offer.start], { zone, now }),
-    }));
+    return offers.map((offer) => ({ id: offer.id, start: isoInstant(offer.start) }));
   }
 
   /** Windows after `window`, one day at a time, in the same part of day. */
@@ -141,7 +168,11 @@ export function createOpenSlotFinder(deps: {
       try {
         windows.push(
           resolveSearchWindow(
-            { date: addDays(window.lastDay, offset), partOfDay: window.partOfDay },
+            {
+              date: addDays(window.lastDay, offset),
+              partOfDay: window.partOfDay,
+              time: window.askedTime && clockText(window.askedTime),
+            },
             { now, zone: window.zone },
           ),
         );
@@ -156,45 +187,46 @@ export function createOpenSlotFinder(deps: {
     return found.find((day) => day.starts.length > 0) ?? null;
   }
 
-  async function offer(call: CallContext, service: Bookable, window: SearchWindow) {
-    const now = deps.clock.now();
+  /** The starts to offer, in order: nearest an asked time first, else spread over the window. */
+  function choose(
+    starts: string[],
+    window: SearchWindow,
+  ): { starts: string[]; askedTimeFree: boolean | null } {
+    if (window.askedTime === null)
+      return { starts: spread(starts, deps.maxSlotsOffered), askedTimeFree: null };
+    const nearest = nearestTo(starts, window.askedTime, window.zone);
+    return {
+      starts: nearest.starts.slice(0, Math.min(ASKED_TIME_CHOICES, deps.maxSlotsOffered)),
+      askedTimeFree: nearest.exact,
+    };
+  }
+
+  async function offer(call: CallContext, service: Bookable, window: SearchWindow): Promise<SlotOffer> {
     let starts = await find(service, window);
     let shown = window;
     let lookedAhead = false;
     if (starts.length === 0) {
       const ahead = await lookAhead(service, window);
-      if (!ahead) {
-        return {
-          slots: [],
-          window,
-          lookedAhead: false,
-          say: `I don't see any openings ${speakWindow(window)}, or in the days after. Would another time work?`,
-        };
-      }
+      if (!ahead) return { slots: [], window, lookedAhead: false, askedTimeFree: null };
       starts = ahead.starts;
       shown = ahead.window;
       lookedAhead = true;
     }
-    const chosen = spread(starts, deps.maxSlotsOffered);
-    const slots = await register(call, service, chosen, window.zone);
-    const list = speakSlotList(chosen, { zone: window.zone, now });
-    const say = lookedAhead
-      ? `I don't see any openings ${speakWindow(window)}. The next ones are ${list}. Would one of those work?`
-      : `I have ${list}. Which would you like?`;
-    return { slots, window: shown, say, lookedAhead };
+    const chosen = choose(starts, shown);
+    const slots = await register(call, service, chosen.starts);
+    return { slots, window: shown, lookedAhead, askedTimeFree: chosen.askedTimeFree };
   }
 
-  async function alternativesTo(call: CallContext, taken: SlotRef, zone: string) {
+  async function alternativesTo(call: CallContext, taken: SlotRef, zone: string): Promise<SlotOffer> {
     const now = deps.clock.now();
-    const day = localDayOf(Date.parse(isoInstant(taken.start)), zone);
+    const at = inZone(Date.parse(isoInstant(taken.start)), zone);
     const sameDayPart = resolveSearchWindow(
-      { date: day, partOfDay: partOfDayOf(taken.start, zone) },
+      { date: at.day, partOfDay: partOfDayOf(taken.start, zone), time: clockText(at) },
       { now, zone },
     );
     const service = { uri: taken.eventTypeUri, durationMinutes: taken.durationMinutes };
-    const result = await offer(call, service, sameDayPart).catch(() => null);
-    if (result && result.slots.length > 0) return { slots: result.slots, say: result.say };
-    return { slots: [], say: '' };
+    const none = { slots: [], window: sameDayPart, lookedAhead: false, askedTimeFree: null };
+    return await offer(call, service, sameDayPart).catch(() => none);
   }
 
   return { find, offer, stillListed, alternativesTo };

@@ -23,7 +23,9 @@ import type {
   SmsPort,
   Store,
 } from './ports.ts';
-import { speakSlot } from './time/speak.ts';
+
+/** The words of the text a caller gets about a booking's outcome: the speaking layer's (shared/speech). */
+export type BookingOutcomeText = (booking: Booking, now: Date) => string;
 
 export interface BookingWorkerDeps {
   store: Store;
@@ -32,6 +34,7 @@ export interface BookingWorkerDeps {
   budget: RateBudgetPort;
   queue: BookingQueuePort;
   sms: SmsPort | null;
+  outcomeText: BookingOutcomeText;
   clock: Clock;
 }
 
@@ -237,22 +240,6 @@ export function inviteeRequest(booking: Booking, eventType: EventTypeInfo): Crea
   return request;
 }
 
-/** The SMS text for a finished booking: plain, short, no personal data beyond what the caller gave. */
-export function bookingSms(booking: Booking, now: Date): string {
-  const when = speakSlot(booking.slot.start, { zone: booking.timezone, now });
-  if (booking.status === 'booked') {
-    const links = booking.calendly
-      ? ` To reschedule: ${booking.calendly.rescheduleUrl} To cancel: ${booking.calendly.cancelUrl}`
-      : '';
-    return `You're booked for ${when}. A confirmation email is on its way to ${booking.email}.${links}`;
-  }
-  const reason =
-    booking.failure?.code === 'slot_unavailable'
-      ? 'that time was no longer available'
-      : 'the calendar did not accept it';
-  return `Sorry, we could not book ${when}: ${reason}. Please call us back to pick another time.`;
-}
-
 /** Whether the caller is still to be texted about this booking's outcome. */
 function smsOwed(booking: Booking, deps: BookingWorkerDeps): boolean {
   return deps.sms !== null && booking.callerNumber !== null && booking.smsSentAt === null;
@@ -265,7 +252,7 @@ async function notifyCaller(booking: Booking, deps: BookingWorkerDeps): Promise<
   if (booking.status !== 'booked' && booking.status !== 'failed') return;
   if (!(await deps.store.bookings.claimSms(booking.bookingId, deps.clock.now()))) return;
   try {
-    await sms.send({ to: booking.callerNumber, body: bookingSms(booking, deps.clock.now()) });
+    await sms.send({ to: booking.callerNumber, body: deps.outcomeText(booking, deps.clock.now()) });
   } catch (error) {
     await deps.store.bookings.releaseSmsClaim(booking.bookingId, deps.clock.now());
     throw error;

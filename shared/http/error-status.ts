@@ -19,24 +19,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode | HttpErrorCode, number>> =
   vendor_unavailable: 503,
   vendor_rate_limited: 503,
   slot_unavailable: 409,
-  // Tool errors normally become `ok:false` tool results; these apply only if one escapes to HTTP.
-  invalid_arguments: 400,
-  unknown_slot: 404,
-  slot_taken: 409,
-  too_many_holds: 409,
-  unknown_hold: 404,
-  hold_expired: 410,
-  not_your_hold: 403,
-  calendar_unavailable: 503,
-  booking_failed: 502,
-  unknown_tool: 404,
-  call_unknown: 400,
-  call_ended: 409,
+  unusable_request: 400,
   unknown_service: 404,
   no_services: 503,
-  hold_released: 410,
-  hold_confirmed: 409,
-  internal_error: 500,
 };
 
 /** Wraps anything thrown into an AppError; unknown errors become `internal` with the original as cause. */

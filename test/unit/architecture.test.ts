@@ -26,6 +26,8 @@ const DOMAIN = 'shared/domain/';
 const LAYERS: readonly Layer[] = [
   // Pure rules: no AWS, HTTP, vendor or adapter code; time and randomness come through ports or node.
   { files: DOMAIN, mayImport: [DOMAIN, ZOD], packages: ['node:crypto', '@date-fns/tz'] },
+  // Words for people: what callers hear and read (times, emails, texts), over domain values; no I/O.
+  { files: 'shared/speech/', mayImport: ['shared/speech/', DOMAIN], packages: [] },
   // Vendors and AWS behind the domain's ports; they know nothing of HTTP, functions or the composition.
   {
     files: 'shared/adapters/',
@@ -61,8 +63,14 @@ const LAYERS: readonly Layer[] = [
   // Handlers: edge mappers over the composition root; no adapter, SDK or other function.
   {
     files: 'functions/',
-    mayImport: ['shared/app/', DOMAIN, 'shared/http/', 'shared/observability.ts', ZOD],
+    mayImport: ['shared/app/', DOMAIN, 'shared/speech/', 'shared/http/', 'shared/observability.ts', ZOD],
     packages: ['@middy/', '@aws-lambda-powertools/', 'aws-lambda', 'twilio/lib/twiml/'],
+  },
+  // The assistant as code (command line only): built from the tool catalog, never imported by a function.
+  {
+    files: 'assistant/',
+    mayImport: ['assistant/', 'functions/vapi-tools/tools/', 'shared/env.ts', ZOD],
+    packages: ['node:'],
   },
   // The local stack runs the real handlers and may reach anything in the product.
   { files: 'infra/local/', mayImport: ['infra/', 'shared/', 'functions/'], packages: [''] },
@@ -87,7 +95,7 @@ function sourceFiles(): string[] {
   });
   return listed
     .split('\n')
-    .filter((file) => /^(shared|functions|infra)\//.test(file) && !file.endsWith('.d.ts'));
+    .filter((file) => /^(shared|functions|infra|assistant)\//.test(file) && !file.endsWith('.d.ts'));
 }
 
 /** Every module specifier in `source`: `from '…'`, bare `import '…'` and `import('…')`, comments ignored. */

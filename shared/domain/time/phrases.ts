@@ -26,9 +26,9 @@
  *   Thursday to Friday, "later this week" = tomorrow to Sunday (refused on a Sunday). Days before today
  *   are returned as such; ./resolve-window.ts refuses them with what today is.
  * - Parts of day: morning, afternoon, evening (also night, tonight); noon, midday and lunch(time) count as
- *   afternoon; "after lunch" afternoon, "before noon" morning, "after work" evening. A clock time gives
- *   the part it falls in (without AM/PM, 1 to 6 are PM: nobody books at 3 AM); "after 3", "before 3"
- *   and "by 3" drop the part (the whole day is searched). Two different parts ("morning or afternoon")
+ *   afternoon; "after lunch" afternoon, "before noon" morning, "after work" evening. A clock time is the
+ *   time asked for and gives the part it falls in (without AM/PM, 1 to 6 are PM: nobody books at 3 AM);
+ *   "after 3", "before 3" and "by 3" ask for no time and drop the part (the whole day is searched). Two different parts ("morning or afternoon")
  *   mean any.
  * - Several day expressions must agree: they are intersected ("tuesday next week", "monday the 30th",
  *   "tuesday december 1st"); a weekday that does not fit is an error that says which weekday it is.
@@ -37,7 +37,7 @@
  *   a month or weekday name, "next", "last", "month", "not", ...) makes the phrase unrecognised rather
  *   than silently misread.
  */
-import { ToolError } from '../errors.ts';
+import { UnusableRequestError } from '../errors.ts';
 import {
   addDays,
   calendarDay,
@@ -48,12 +48,21 @@ import {
   weekdayOf,
 } from './calendar-day.ts';
 import { type PartOfDay, partOfDayAtHour } from './parts-of-day.ts';
-import { monthName, speakCalendarDay, speakMonthDay, weekdayName } from './speak.ts';
 
-/** What a phrase names: an inclusive range of calendar days (null: no particular day) and a part of day. */
+/** A local clock time, 24-hour. */
+export interface ClockTime {
+  hour: number;
+  minute: number;
+}
+
+/**
+ * What a phrase names: an inclusive range of calendar days (null: no particular day), a part of day, and
+ * the clock time asked for ("at 3", "2:30 pm"; null for none, for a bound such as "after 4", or for two).
+ */
 export interface PhraseMeaning {
   days: { first: string; last: string } | null;
   partOfDay: PartOfDay | null;
+  time: ClockTime | null;
 }
 
 const MAX_PHRASE_LENGTH = 200;
@@ -254,6 +263,8 @@ interface Found {
   ranges: Array<{ first: string; last: string }>;
   weekdays: Set<Weekday>;
   parts: Set<PartOfDay>;
+  /** Clock times asked for, as "HH:MM". */
+  times: Set<string>;
   understood: boolean;
 }
 
@@ -264,29 +275,16 @@ interface Scan {
   found: Found;
 }
 
-function unrecognised(phrase: string): ToolError {
-  return new ToolError(
-    'invalid_arguments',
-    "I didn't catch which day you'd like. Could you say a day, like tomorrow or next Tuesday?",
-    { reason: 'unrecognized_phrase', when: phrase },
-  );
+function unrecognised(phrase: string): UnusableRequestError {
+  return new UnusableRequestError({ reason: 'unrecognized_phrase', when: phrase });
 }
 
-function noSuchDate(month: number | null, dayOfMonth: number, phrase: string): ToolError {
-  const name = month === null ? null : monthName(month);
-  const say =
-    name === null
-      ? "That isn't a real date. Which day did you mean?"
-      : `There's no ${name} ${dayOfMonth}. Which day did you mean?`;
-  return new ToolError('invalid_arguments', say, { reason: 'invalid_date', when: phrase });
+function noSuchDate(month: number | null, dayOfMonth: number, phrase: string): UnusableRequestError {
+  return new UnusableRequestError({ reason: 'invalid_date', month, day: dayOfMonth, when: phrase });
 }
 
-function conflicting(phrase: string): ToolError {
-  return new ToolError(
-    'invalid_arguments',
-    'I heard more than one day there. Which one day or week should I look at?',
-    { reason: 'conflicting_days', when: phrase },
-  );
+function conflicting(phrase: string): UnusableRequestError {
+  return new UnusableRequestError({ reason: 'conflicting_days', when: phrase });
 }
 
 function tokenize(phrase: string): string[] {
@@ -373,10 +371,7 @@ function nextMonthDay(scan: Scan, month: number, dayOfMonth: number, year: numbe
 /** The next `dayOfMonth` (today included), skipping months too short for it. */
 function nextDayOfMonth(scan: Scan, dayOfMonth: number): string {
   if (dayOfMonth < 1 || dayOfMonth > 31) {
-    throw new ToolError('invalid_arguments', `No month has a day ${dayOfMonth}. Which day did you mean?`, {
-      reason: 'invalid_date',
-      when: scan.phrase,
-    });
+    throw new UnusableRequestError({ reason: 'no_such_day_of_month', day: dayOfMonth, when: scan.phrase });
   }
   const { year, month } = partsOf(scan.today);
   for (let ahead = 0; ahead <= 12; ahead++) {
@@ -478,10 +473,7 @@ function partOfWeek(scan: Scan, index: number): number {
     else if (kind === 'late' || which === 'next') addDay(scan, addDays(monday, 3), addDays(monday, 4));
     else if (today < sunday) addDay(scan, addDays(today, 1), sunday);
     else {
-      throw new ToolError('invalid_arguments', 'This week ends today. Which day next week would you like?', {
-        reason: 'past',
-        when: scan.phrase,
-      });
+      throw new UnusableRequestError({ reason: 'week_over', when: scan.phrase });
     }
     return length + 1;
   }
@@ -635,7 +627,10 @@ function partWords(scan: Scan, index: number): number {
   return 1;
 }
 
-/** "at 3", "3pm", "2:30", "around 10 am": the part of day the time falls in; "after 4", "by 11": any. */
+/**
+ * "at 3", "3pm", "2:30", "around 10 am": the time asked for, and the part of day it falls in; "after 4",
+ * "by 11": no time, and any part of day.
+ */
 function clockTime(scan: Scan, index: number): number {
   const { tokens } = scan;
   const prefix = ['at', 'around', 'about', 'by', 'after', 'before'].includes(at(tokens, index)) ? 1 : 0;
@@ -662,6 +657,7 @@ function clockTime(scan: Scan, index: number): number {
   // "after 3" or "by 3" spans parts of the day; the whole day is searched rather than guessing.
   const bound = ['after', 'before', 'by'].includes(at(tokens, index));
   addPart(scan, bound ? 'any' : partOfDayAtHour(hour));
+  if (!bound) scan.found.times.add(`${hour}:${minute}`);
   return length;
 }
 
@@ -681,7 +677,7 @@ const MATCHERS: ReadonlyArray<(scan: Scan, index: number) => number> = [
 
 /**
  * Reads a `when` phrase relative to `today` (a `YYYY-MM-DD` day in the business zone). Throws
- * ToolError('invalid_arguments') with a speakable `say` for a phrase it cannot read, an impossible date,
+ * UnusableRequestError for a phrase it cannot read, an impossible date,
  * or day expressions that contradict each other. Past or far-future days are not judged here.
  */
 export function interpretWhen(phrase: string, today: string): PhraseMeaning {
@@ -690,7 +686,7 @@ export function interpretWhen(phrase: string, today: string): PhraseMeaning {
     tokens: tokenize(phrase),
     today,
     phrase,
-    found: { ranges: [], weekdays: new Set(), parts: new Set(), understood: false },
+    found: { ranges: [], weekdays: new Set(), parts: new Set(), times: new Set(), understood: false },
   };
   for (let index = 0; index < scan.tokens.length; ) {
     let consumed = 0;
@@ -701,9 +697,21 @@ export function interpretWhen(phrase: string, today: string): PhraseMeaning {
     if (consumed === 0 && isSignificant(at(scan.tokens, index))) throw unrecognised(phrase);
     index += Math.max(consumed, 1);
   }
-  const { ranges, weekdays, parts, understood } = scan.found;
+  const { ranges, weekdays, parts, times, understood } = scan.found;
   if (!understood) throw unrecognised(phrase);
-  return { days: resolveDays(scan, ranges, weekdays), partOfDay: resolvePart(parts) };
+  return {
+    days: resolveDays(scan, ranges, weekdays),
+    partOfDay: resolvePart(parts),
+    time: resolveTime(times),
+  };
+}
+
+/** The one clock time asked for; "at 3 or 4" asks for none in particular. */
+function resolveTime(times: ReadonlySet<string>): ClockTime | null {
+  const [only, ...others] = [...times];
+  if (only === undefined || others.length > 0) return null;
+  const [hour, minute] = only.split(':').map(Number);
+  return { hour: hour ?? 0, minute: minute ?? 0 };
 }
 
 function resolvePart(parts: ReadonlySet<PartOfDay>): PartOfDay | null {
@@ -736,9 +744,12 @@ function resolveDays(
   for (let day = first; day <= last; day = addDays(day, 1)) {
     if (weekdayOf(day) === weekday) return { first: day, last: day };
   }
-  const say =
-    first === last
-      ? `${speakMonthDay(first)} is a ${weekdayName(weekdayOf(first))}, not a ${weekdayName(weekday)}. Which day did you mean?`
-      : `There's no ${weekdayName(weekday)} from ${speakCalendarDay(first, scan.today)} through ${speakCalendarDay(last, scan.today)}. Which day did you mean?`;
-  throw new ToolError('invalid_arguments', say, { reason: 'weekday_mismatch', when: scan.phrase });
+  throw new UnusableRequestError({
+    reason: 'weekday_mismatch',
+    when: scan.phrase,
+    weekday,
+    firstDay: first,
+    lastDay: last,
+    today: scan.today,
+  });
 }

@@ -4,12 +4,17 @@
  * then placed on the time line (./zone.ts), so a DST change inside the window moves the UTC bounds and
  * never the local days or hours.
  */
-import { ToolError } from '../errors.ts';
+import { type RequestProblem, UnusableRequestError } from '../errors.ts';
 import { addDays, earlierDay, hasCalendarDayShape, isCalendarDay, laterDay } from './calendar-day.ts';
 import { isoInstant } from './instant.ts';
-import { isPartOfDay, PART_OF_DAY_HOURS, type PartOfDay, partOfDayOf } from './parts-of-day.ts';
-import { interpretWhen } from './phrases.ts';
-import { monthName, speakCalendarDay, speakDayRange } from './speak.ts';
+import {
+  isPartOfDay,
+  PART_OF_DAY_HOURS,
+  type PartOfDay,
+  partOfDayAtHour,
+  partOfDayOf,
+} from './parts-of-day.ts';
+import { type ClockTime, interpretWhen } from './phrases.ts';
 import { assertInstant, assertTimeZone, localDayOf, localHourMillis, plusLocalDays } from './zone.ts';
 
 /** How far ahead a caller can book, in days, unless the caller of resolveSearchWindow says otherwise. */
@@ -23,6 +28,8 @@ export interface SearchWindowInput {
   date?: string | null | undefined;
   when?: string | null | undefined;
   partOfDay?: PartOfDay | null | undefined;
+  /** A local clock time, "HH:MM" (24-hour); wins over one in `when`. */
+  time?: string | null | undefined;
 }
 
 /** The business zone, the pinned current instant, and the booking horizon. */
@@ -44,60 +51,73 @@ export interface SearchWindow {
   lastDay: string;
   partOfDay: PartOfDay;
   zone: string;
-  /** The days, spoken: "tomorrow, Friday, November 27" or "today through Wednesday, December 2". */
-  spokenRange: string;
+  /** The clock time the caller asked for, in `zone`: offered first when free, else the nearest times. */
+  askedTime: ClockTime | null;
 }
 
 function blank(value: string | null | undefined): value is null | undefined {
   return value === null || value === undefined || value.trim() === '';
 }
 
-function invalid(say: string, details: Record<string, unknown>): ToolError {
-  return new ToolError('invalid_arguments', say, details);
+function invalid(problem: RequestProblem): UnusableRequestError {
+  return new UnusableRequestError(problem);
 }
 
-/** The days and part a request names, before it meets the clock. */
-function requestedDays(
-  input: SearchWindowInput,
-  today: string,
-): { first: string; last: string; phrasePart: PartOfDay | null } {
+const CLOCK_SHAPE = /^(\d{1,2}):(\d{2})$/;
+
+/** "15:00" as a clock time; "25:00" and "3pm" are refused (the phrase is where "3pm" belongs). */
+function clockTimeOf(time: string): ClockTime {
+  const match = CLOCK_SHAPE.exec(time.trim());
+  const hour = Number(match?.[1]);
+  const minute = Number(match?.[2]);
+  if (match === null || hour > 23 || minute > 59) throw invalid({ reason: 'invalid_time', time });
+  return { hour, minute };
+}
+
+interface Requested {
+  first: string;
+  last: string;
+  phrasePart: PartOfDay | null;
+  phraseTime: ClockTime | null;
+}
+
+/** The days, part and time a request names, before it meets the clock. */
+function requestedDays(input: SearchWindowInput, today: string): Requested {
   if (!blank(input.date)) {
     const date = input.date.trim();
-    if (!hasCalendarDayShape(date)) {
-      throw invalid("I didn't catch the date. Which day would you like?", { reason: 'malformed_date', date });
-    }
+    if (!hasCalendarDayShape(date)) throw invalid({ reason: 'malformed_date', date });
     if (!isCalendarDay(date)) {
-      const month = monthName(Number(date.slice(5, 7)));
-      const say =
-        month === null
-          ? "That isn't a real date. Which day would you like?"
-          : `There's no ${month} ${Number(date.slice(8, 10))}. Which day did you mean?`;
-      throw invalid(say, { reason: 'invalid_date', date });
+      const month = Number(date.slice(5, 7));
+      const day = Number(date.slice(8, 10));
+      throw invalid({ reason: 'invalid_date', month: month >= 1 && month <= 12 ? month : null, day, date });
     }
     // `date` wins; the phrase may still say "afternoon", but a phrase we cannot read is not an error here.
-    let phrasePart: PartOfDay | null = null;
+    let meaning: { partOfDay: PartOfDay | null; time: ClockTime | null } = { partOfDay: null, time: null };
     if (!blank(input.when)) {
       try {
-        phrasePart = interpretWhen(input.when, today).partOfDay;
+        meaning = interpretWhen(input.when, today);
       } catch (error) {
-        if (!(error instanceof ToolError)) throw error;
+        if (!(error instanceof UnusableRequestError)) throw error;
       }
     }
-    return { first: date, last: date, phrasePart };
+    return { first: date, last: date, phrasePart: meaning.partOfDay, phraseTime: meaning.time };
   }
-  const meaning = blank(input.when) ? { days: null, partOfDay: null } : interpretWhen(input.when, today);
+  const meaning = blank(input.when)
+    ? { days: null, partOfDay: null, time: null }
+    : interpretWhen(input.when, today);
   const days = meaning.days ?? { first: today, last: addDays(today, DEFAULT_SPAN_DAYS - 1) };
-  return { ...days, phrasePart: meaning.partOfDay };
+  return { ...days, phrasePart: meaning.partOfDay, phraseTime: meaning.time };
 }
 
 /**
- * Resolves `check_availability`'s date / when / part_of_day against `now` in the business zone.
- * `date` (YYYY-MM-DD) wins over `when`; an explicit `partOfDay` wins over one in the phrase; with
- * neither date nor phrase the window is today and the next six days (DEFAULT_SPAN_DAYS calendar days).
+ * Resolves `check_availability`'s date / when / time / part_of_day against `now` in the business zone.
+ * `date` (YYYY-MM-DD) wins over `when`; an explicit `partOfDay` wins over one in the phrase, and that over
+ * the part an asked time falls in; `time` wins over a time in the phrase; with neither date nor phrase
+ * the window is today and the next six days (DEFAULT_SPAN_DAYS calendar days).
  * The window starts no earlier than now and ends no later than now + horizonDays (calendar days in the
  * zone); firstDay/lastDay are narrowed to the days that still hold searchable time of the part of day.
- * Throws ToolError('invalid_arguments') with a speakable `say` for unreadable, impossible, past or
- * too-distant requests; ConfigError for an unknown zone.
+ * Throws UnusableRequestError for unreadable, impossible, past or too-distant requests; ConfigError for
+ * an unknown zone.
  */
 export function resolveSearchWindow(input: SearchWindowInput, context: SearchWindowContext): SearchWindow {
   const { now, zone } = context;
@@ -107,17 +127,16 @@ export function resolveSearchWindow(input: SearchWindowInput, context: SearchWin
   if (!Number.isInteger(horizonDays) || horizonDays < 1)
     throw new RangeError(`bad horizonDays: ${horizonDays}`);
   if (input.partOfDay != null && !isPartOfDay(input.partOfDay)) {
-    throw invalid('Would you like the morning, the afternoon, the evening, or any time?', {
-      reason: 'invalid_part_of_day',
-      partOfDay: input.partOfDay,
-    });
+    throw invalid({ reason: 'invalid_part_of_day', partOfDay: input.partOfDay });
   }
+  const askedTime = blank(input.time) ? null : clockTimeOf(input.time);
 
   const nowMillis = now.getTime();
   const today = localDayOf(now, zone);
-  const speak = { zone, now };
   const requested = requestedDays(input, today);
-  const partOfDay = input.partOfDay ?? requested.phrasePart ?? 'any';
+  const time = askedTime ?? requested.phraseTime;
+  const timePart = askedTime === null ? null : partOfDayAtHour(askedTime.hour);
+  const partOfDay = input.partOfDay ?? timePart ?? requested.phrasePart ?? 'any';
   const hours = PART_OF_DAY_HOURS[partOfDay];
   const horizonMillis = plusLocalDays(now, horizonDays, zone);
   const lastBookableDay = localDayOf(horizonMillis - 1, zone);
@@ -129,8 +148,13 @@ export function resolveSearchWindow(input: SearchWindowInput, context: SearchWin
     requested.first > lastBookableDay ||
     localHourMillis(requested.first, hours.start, zone) >= horizonMillis
   ) {
-    const say = `I can only book up to ${horizonDays} days ahead, so through ${speakCalendarDay(lastBookableDay, today)}. Which day before then would work?`;
-    throw invalid(say, { reason: 'beyond_horizon', firstDay: requested.first, lastBookableDay, horizonDays });
+    throw invalid({
+      reason: 'beyond_horizon',
+      firstDay: requested.first,
+      lastBookableDay,
+      horizonDays,
+      today,
+    });
   }
 
   // Narrow to days that still hold some of the part of day between now and the horizon.
@@ -148,27 +172,12 @@ export function resolveSearchWindow(input: SearchWindowInput, context: SearchWin
     lastDay,
     partOfDay,
     zone,
-    spokenRange: speakDayRange(firstDay, lastDay, speak),
+    askedTime: time,
   };
 }
 
-function pastError(first: string, last: string, today: string, partOfDay: PartOfDay): ToolError {
-  const details = { reason: 'past', firstDay: first, lastDay: last, today };
-  if (last === today) {
-    // Only a part of today can be over while today is not.
-    return invalid(
-      `It's already past the ${partOfDay} today, ${speakCalendarDay(today, today)}. Would another time work?`,
-      details,
-    );
-  }
-  const said =
-    first === last
-      ? `${speakCalendarDay(first, today)} has already passed.`
-      : `${speakCalendarDay(first, today)} through ${speakCalendarDay(last, today)} have already passed.`;
-  return invalid(
-    `${said} Today is ${speakCalendarDay(today, today)}. Which day would you like instead?`,
-    details,
-  );
+function pastError(first: string, last: string, today: string, partOfDay: PartOfDay): UnusableRequestError {
+  return invalid({ reason: 'past', firstDay: first, lastDay: last, today, partOfDay });
 }
 
 /** True when a start time (any ISO instant) lies in [start, end) and in the window's part of day. */

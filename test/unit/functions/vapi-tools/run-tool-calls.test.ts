@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createToolCallRunner } from '../../../../functions/vapi-tools/run-tool-calls.ts';
-import { prepareToolCall, type ToolRunDeps } from '../../../../functions/vapi-tools/tools.ts';
+import { prepareToolCall } from '../../../../functions/vapi-tools/tools/catalog.ts';
+import type { ToolRunDeps } from '../../../../functions/vapi-tools/tools/define.ts';
 import { createManualClock } from '../../../../infra/local/clock.ts';
 import type { CalendarDirectory } from '../../../../shared/domain/calendar-directory.ts';
 import { VendorUnavailableError } from '../../../../shared/domain/errors.ts';
-import { DEFAULT_TOOL_SETTINGS } from '../../../../shared/domain/tools/tool-deps.ts';
+import { DEFAULT_USE_CASE_SETTINGS } from '../../../../shared/domain/use-cases/deps.ts';
 import { memoryCalls, memoryHoldsAndBookings, memoryReplays } from '../../../fixtures/memory-ports.ts';
 
 const CALL = { callId: 'CA1', callerNumber: null };
@@ -33,7 +34,7 @@ function runnerFailingWith(failure: () => Error) {
     directory,
     queue: { enqueue: async () => undefined },
     clock: createManualClock(),
-    settings: DEFAULT_TOOL_SETTINGS,
+    settings: DEFAULT_USE_CASE_SETTINGS,
     slots: {} as ToolRunDeps['slots'],
   } satisfies ToolRunDeps;
   const replays = memoryReplays();

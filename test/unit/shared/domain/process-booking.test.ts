@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Booking } from '../../../../shared/domain/model.ts';
 import type { EventTypeInfo } from '../../../../shared/domain/ports.ts';
-import { bookingSms, inviteeRequest, retryDelaySeconds } from '../../../../shared/domain/process-booking.ts';
+import { inviteeRequest, retryDelaySeconds } from '../../../../shared/domain/process-booking.ts';
+import { bookingOutcomeText } from '../../../../shared/speech/booking-sms.ts';
 
 const NOW = new Date('2026-11-30T14:00:00Z');
 
@@ -119,9 +120,9 @@ describe('inviteeRequest', () => {
   });
 });
 
-describe('bookingSms', () => {
+describe('bookingOutcomeText', () => {
   it('confirms with the spoken time and the links', () => {
-    const text = bookingSms(
+    const text = bookingOutcomeText(
       {
         ...booking,
         status: 'booked',
@@ -135,12 +136,12 @@ describe('bookingSms', () => {
   });
 
   it('says why a booking failed', () => {
-    const taken = bookingSms(
+    const taken = bookingOutcomeText(
       { ...booking, status: 'failed', failure: { code: 'slot_unavailable', message: 'x' } },
       NOW,
     );
     expect(taken).toContain('that time was no longer available');
-    const rejected = bookingSms(
+    const rejected = bookingOutcomeText(
       { ...booking, status: 'failed', failure: { code: 'booking_rejected', message: 'x' } },
       NOW,
     );

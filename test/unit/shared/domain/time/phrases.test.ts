@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ToolError } from '../../../../../shared/domain/errors.ts';
+import { sayProblem } from '../../../../../functions/vapi-tools/tools/check-availability.ts';
+import { UnusableRequestError } from '../../../../../shared/domain/errors.ts';
 import type { PartOfDay } from '../../../../../shared/domain/time/parts-of-day.ts';
 import { interpretWhen } from '../../../../../shared/domain/time/phrases.ts';
 
@@ -21,7 +22,7 @@ function sayOf(phrase: string, today: string): string {
   try {
     interpretWhen(phrase, today);
   } catch (error) {
-    if (error instanceof ToolError) return error.say;
+    if (error instanceof UnusableRequestError) return sayProblem(error.problem);
     throw error;
   }
   throw new Error(`expected "${phrase}" to be refused`);
@@ -144,6 +145,25 @@ describe('interpretWhen', () => {
     });
   });
 
+  describe('the clock time asked for', () => {
+    const rows: Array<[phrase: string, time: { hour: number; minute: number } | null]> = [
+      ['tomorrow at 3', { hour: 15, minute: 0 }],
+      ['tomorrow at 2:30 pm', { hour: 14, minute: 30 }],
+      ['around 10 am', { hour: 10, minute: 0 }],
+      ['at noon', null],
+      ['tomorrow at 17:30', { hour: 17, minute: 30 }],
+      ["friday at 9 o'clock", { hour: 9, minute: 0 }],
+      ['tomorrow after 4', null],
+      ['before 3', null],
+      ['by 11', null],
+      ['at 3 or at 4', null],
+      ['tomorrow afternoon', null],
+    ];
+    it.each(rows)('reads "%s" as %o', (phrase, time) => {
+      expect(interpretWhen(phrase, THURSDAY).time).toEqual(time);
+    });
+  });
+
   describe('weekday rules', () => {
     const rows: Array<[today: string, phrase: string, day: string]> = [
       [MONDAY, 'tuesday', TUESDAY],
@@ -231,15 +251,15 @@ describe('interpretWhen', () => {
       );
     });
 
-    it('throws ToolError invalid_arguments with the phrase and a reason in details', () => {
+    it('throws UnusableRequestError with the phrase and a reason', () => {
       try {
         interpretWhen('blorp', THURSDAY);
         expect.unreachable();
       } catch (error) {
-        expect(error).toBeInstanceOf(ToolError);
+        expect(error).toBeInstanceOf(UnusableRequestError);
         expect(error).toMatchObject({
-          code: 'invalid_arguments',
-          details: { reason: 'unrecognized_phrase', when: 'blorp' },
+          code: 'unusable_request',
+          problem: { reason: 'unrecognized_phrase', when: 'blorp' },
         });
       }
     });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, ToolError } from '../../../../../shared/domain/errors.ts';
+import { sayProblem } from '../../../../../functions/vapi-tools/tools/check-availability.ts';
+import { ConfigError, UnusableRequestError } from '../../../../../shared/domain/errors.ts';
 import {
   isWithinWindow,
   resolveSearchWindow,
@@ -7,6 +8,7 @@ import {
   type SearchWindowContext,
   type SearchWindowInput,
 } from '../../../../../shared/domain/time/resolve-window.ts';
+import { speakDayRange } from '../../../../../shared/speech/time.ts';
 
 const NEW_YORK = 'America/New_York';
 const BERLIN = 'Europe/Berlin';
@@ -24,14 +26,21 @@ function resolve(
   now: Date = THURSDAY_MORNING,
   extra: Partial<SearchWindowContext> = {},
 ) {
-  return resolveSearchWindow(input, { now, zone: NEW_YORK, ...extra });
+  const window = resolveSearchWindow(input, { now, zone: NEW_YORK, ...extra });
+  // How check_availability speaks the days it searched.
+  return {
+    ...window,
+    spokenRange: speakDayRange(window.firstDay, window.lastDay, { zone: window.zone, now }),
+  };
 }
 
-function refusal(input: SearchWindowInput, context: SearchWindowContext): ToolError {
+/** The refusal, with the words check_availability says for it. */
+function refusal(input: SearchWindowInput, context: SearchWindowContext) {
   try {
     resolveSearchWindow(input, context);
   } catch (error) {
-    if (error instanceof ToolError) return error;
+    if (error instanceof UnusableRequestError)
+      return { details: error.problem, say: sayProblem(error.problem) };
     throw error;
   }
   throw new Error('expected a refusal');
@@ -136,6 +145,7 @@ describe('resolveSearchWindow', () => {
         lastDay: '2026-12-02',
         partOfDay: 'any',
         zone: NEW_YORK,
+        askedTime: null,
         spokenRange: 'today through Wednesday, December 2',
       });
     });
@@ -190,6 +200,48 @@ describe('resolveSearchWindow', () => {
 
     it('accepts a date with surrounding spaces', () => {
       expect(resolve({ date: ' 2026-12-03 ' })).toMatchObject({ firstDay: '2026-12-03' });
+    });
+  });
+
+  describe('an asked clock time', () => {
+    it('takes `time` (HH:MM) and searches the part of day it falls in', () => {
+      expect(resolve({ date: '2026-11-30', time: '15:00' })).toMatchObject({
+        askedTime: { hour: 15, minute: 0 },
+        partOfDay: 'afternoon',
+        firstDay: '2026-11-30',
+      });
+      expect(resolve({ date: '2026-11-30', time: ' 9:30 ' })).toMatchObject({
+        askedTime: { hour: 9, minute: 30 },
+        partOfDay: 'morning',
+      });
+    });
+
+    it('reads the time from the phrase, also next to `date`', () => {
+      expect(resolve({ when: 'monday at 3' })).toMatchObject({
+        askedTime: { hour: 15, minute: 0 },
+        firstDay: '2026-11-30',
+      });
+      expect(resolve({ date: '2026-11-30', when: 'at 10 am' })).toMatchObject({
+        askedTime: { hour: 10, minute: 0 },
+      });
+    });
+
+    it('lets `time` win over the phrase, and an explicit part of day over the part the time falls in', () => {
+      expect(resolve({ when: 'monday at 3', time: '11:00' })).toMatchObject({
+        askedTime: { hour: 11, minute: 0 },
+        partOfDay: 'morning',
+      });
+      expect(resolve({ date: '2026-11-30', time: '11:00', partOfDay: 'any' })).toMatchObject({
+        askedTime: { hour: 11, minute: 0 },
+        partOfDay: 'any',
+      });
+    });
+
+    it.each(['3pm', '25:00', '12:60', '1500'])('refuses the time %s', (time) => {
+      expect(refusal({ date: '2026-11-30', time }, { now: THURSDAY_MORNING, zone: NEW_YORK })).toEqual({
+        details: { reason: 'invalid_time', time },
+        say: 'What time would you like? For example, 3 PM.',
+      });
     });
   });
 
@@ -272,7 +324,7 @@ describe('resolveSearchWindow', () => {
     const now = new Date('2026-11-26T20:00:00Z');
 
     it('resolves today to the zone date, ahead of the UTC date', () => {
-      expect(resolveSearchWindow({ when: 'today' }, { now, zone: KOLKATA })).toMatchObject({
+      expect(resolve({ when: 'today' }, now, { zone: KOLKATA })).toMatchObject({
         start: '2026-11-26T20:00:00.000Z',
         end: '2026-11-27T18:30:00.000Z',
         firstDay: '2026-11-27',
@@ -281,7 +333,7 @@ describe('resolveSearchWindow', () => {
     });
 
     it('resolves tomorrow morning on half-hour offsets', () => {
-      expect(resolveSearchWindow({ when: 'tomorrow morning' }, { now, zone: KOLKATA })).toMatchObject({
+      expect(resolve({ when: 'tomorrow morning' }, now, { zone: KOLKATA })).toMatchObject({
         start: '2026-11-27T18:30:00.000Z',
         end: '2026-11-28T06:30:00.000Z',
         firstDay: '2026-11-28',
@@ -289,7 +341,7 @@ describe('resolveSearchWindow', () => {
     });
 
     it('resolves a weekday from the zone date', () => {
-      expect(resolveSearchWindow({ when: 'friday' }, { now, zone: KOLKATA })).toMatchObject({
+      expect(resolve({ when: 'friday' }, now, { zone: KOLKATA })).toMatchObject({
         firstDay: '2026-12-04',
         spokenRange: 'Friday, December 4',
       });
@@ -299,16 +351,16 @@ describe('resolveSearchWindow', () => {
   describe('across DST changes', () => {
     it('gives the New York fall-back Sunday 25 hours (2026-11-01)', () => {
       const now = new Date('2026-10-29T14:00:00Z'); // Thursday 10:00 EDT
-      expect(resolveSearchWindow({ when: 'sunday' }, { now, zone: NEW_YORK })).toMatchObject({
+      expect(resolve({ when: 'sunday' }, now, { zone: NEW_YORK })).toMatchObject({
         start: '2026-11-01T04:00:00.000Z',
         end: '2026-11-02T05:00:00.000Z',
         spokenRange: 'Sunday, November 1',
       });
-      expect(resolveSearchWindow({ when: 'sunday afternoon' }, { now, zone: NEW_YORK })).toMatchObject({
+      expect(resolve({ when: 'sunday afternoon' }, now, { zone: NEW_YORK })).toMatchObject({
         start: '2026-11-01T17:00:00.000Z',
         end: '2026-11-01T22:00:00.000Z',
       });
-      expect(resolveSearchWindow({ when: 'this weekend' }, { now, zone: NEW_YORK })).toMatchObject({
+      expect(resolve({ when: 'this weekend' }, now, { zone: NEW_YORK })).toMatchObject({
         start: '2026-10-31T04:00:00.000Z',
         end: '2026-11-02T05:00:00.000Z',
         spokenRange: 'Saturday, October 31 through Sunday, November 1',
@@ -317,18 +369,18 @@ describe('resolveSearchWindow', () => {
 
     it('keeps the New York horizon at the same wall-clock time after fall-back', () => {
       const now = new Date('2026-10-29T14:00:00Z'); // 10:00 EDT; 31 days later is 10:00 EST
-      expect(resolveSearchWindow({ date: '2026-11-29' }, { now, zone: NEW_YORK })).toMatchObject({
+      expect(resolve({ date: '2026-11-29' }, now, { zone: NEW_YORK })).toMatchObject({
         end: '2026-11-29T15:00:00.000Z',
       });
     });
 
     it('places Berlin fall-back Sunday on both offsets (2026-10-25)', () => {
       const now = new Date('2026-10-22T08:00:00Z'); // Thursday 10:00 CEST
-      expect(resolveSearchWindow({ when: 'sunday' }, { now, zone: BERLIN })).toMatchObject({
+      expect(resolve({ when: 'sunday' }, now, { zone: BERLIN })).toMatchObject({
         start: '2026-10-24T22:00:00.000Z',
         end: '2026-10-25T23:00:00.000Z',
       });
-      expect(resolveSearchWindow({ when: 'sunday afternoon' }, { now, zone: BERLIN })).toMatchObject({
+      expect(resolve({ when: 'sunday afternoon' }, now, { zone: BERLIN })).toMatchObject({
         start: '2026-10-25T11:00:00.000Z',
         end: '2026-10-25T16:00:00.000Z',
       });
@@ -336,11 +388,11 @@ describe('resolveSearchWindow', () => {
 
     it('gives the Berlin spring-forward Sunday 23 hours (2027-03-28)', () => {
       const now = new Date('2027-03-25T09:00:00Z'); // Thursday 10:00 CET
-      expect(resolveSearchWindow({ when: 'sunday' }, { now, zone: BERLIN })).toMatchObject({
+      expect(resolve({ when: 'sunday' }, now, { zone: BERLIN })).toMatchObject({
         start: '2027-03-27T23:00:00.000Z',
         end: '2027-03-28T22:00:00.000Z',
       });
-      expect(resolveSearchWindow({ when: 'sunday morning' }, { now, zone: BERLIN })).toMatchObject({
+      expect(resolve({ when: 'sunday morning' }, now, { zone: BERLIN })).toMatchObject({
         start: '2027-03-27T23:00:00.000Z',
         end: '2027-03-28T10:00:00.000Z',
       });
@@ -348,7 +400,7 @@ describe('resolveSearchWindow', () => {
 
     it('starts a day whose midnight is skipped at its first instant (America/Santiago 2026-09-06)', () => {
       const now = new Date('2026-09-03T14:00:00Z'); // Thursday 10:00 UTC-4
-      expect(resolveSearchWindow({ when: 'sunday' }, { now, zone: 'America/Santiago' })).toMatchObject({
+      expect(resolve({ when: 'sunday' }, now, { zone: 'America/Santiago' })).toMatchObject({
         start: '2026-09-06T04:00:00.000Z',
         end: '2026-09-07T03:00:00.000Z',
         firstDay: '2026-09-06',
@@ -429,7 +481,6 @@ describe('resolveSearchWindow', () => {
 
     it.each(rows)('refuses %s', (_label, input, reason, say) => {
       const error = refusal(input, context);
-      expect(error.code).toBe('invalid_arguments');
       expect(error.details).toMatchObject({ reason });
       expect(error.say).toBe(say);
     });

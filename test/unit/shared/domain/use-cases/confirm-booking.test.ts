@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock } from '../../../../../infra/local/clock.ts';
 import type { CalendarDirectory } from '../../../../../shared/domain/calendar-directory.ts';
 import type { Hold } from '../../../../../shared/domain/model.ts';
-import { confirmBooking } from '../../../../../shared/domain/tools/hold-tools.ts';
-import { DEFAULT_TOOL_SETTINGS, type ToolDeps } from '../../../../../shared/domain/tools/tool-deps.ts';
+import {
+  type ConfirmOutcome,
+  confirmBooking,
+} from '../../../../../shared/domain/use-cases/confirm-booking.ts';
+import { DEFAULT_USE_CASE_SETTINGS, type UseCaseDeps } from '../../../../../shared/domain/use-cases/deps.ts';
 import { memoryCalls, memoryHoldsAndBookings } from '../../../../fixtures/memory-ports.ts';
 
 const CALL = { callId: 'CA1', callerNumber: '+14155550123' };
-const settings = { ...DEFAULT_TOOL_SETTINGS, confirmWaitMs: 3_000, confirmPollMs: 150 };
+const settings = { ...DEFAULT_USE_CASE_SETTINGS, confirmWaitMs: 3_000, confirmPollMs: 150 };
 
 const directory: CalendarDirectory = {
   businessTimezone: async () => 'America/New_York',
@@ -37,7 +40,7 @@ function setUp(clock: ManualClock) {
   };
   memory.holds.set(hold.holdId, hold);
   const enqueued: string[] = [];
-  const deps: ToolDeps = {
+  const deps: UseCaseDeps = {
     store: { calls: memoryCalls(), slots: memory.slots, bookings: memory.repository },
     availability: { timesForDay: async () => [] },
     directory,
@@ -55,11 +58,11 @@ function setUp(clock: ManualClock) {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('confirmBooking waiting for the worker (fake time)', () => {
-  it('answers pending once the wait is over, not before', async () => {
+  it('gives the booking as the worker left it (still queued) once the wait is over, not before', async () => {
     const clock = createManualClock();
     const { deps, enqueued, hold } = setUp(clock);
-    let answer: Record<string, unknown> | undefined;
-    void confirmBooking({ hold_id: hold.holdId }, CALL, deps).then((result) => {
+    let answer: ConfirmOutcome | undefined;
+    void confirmBooking(hold.holdId, CALL, deps).then((result) => {
       answer = result;
     });
     for (
@@ -75,15 +78,15 @@ describe('confirmBooking waiting for the worker (fake time)', () => {
     clock.advance(settings.confirmPollMs);
     await settle();
     await settle();
-    expect(answer).toMatchObject({ ok: true, status: 'pending' });
+    expect(answer).toMatchObject({ kind: 'booking', booking: { status: 'queued' } });
     expect(enqueued).toHaveLength(1);
   });
 
-  it('answers confirmed at the first poll after the worker booked it', async () => {
+  it('gives the booking at the first poll after the worker booked it', async () => {
     const clock = createManualClock();
     const { deps, memory, hold } = setUp(clock);
-    let answer: Record<string, unknown> | undefined;
-    void confirmBooking({ hold_id: hold.holdId }, CALL, deps).then((result) => {
+    let answer: ConfirmOutcome | undefined;
+    void confirmBooking(hold.holdId, CALL, deps).then((result) => {
       answer = result;
     });
     await settle();
@@ -96,6 +99,9 @@ describe('confirmBooking waiting for the worker (fake time)', () => {
     clock.advance(settings.confirmPollMs);
     await settle();
     await settle();
-    expect(answer).toMatchObject({ ok: true, status: 'confirmed', booking_id: booking.bookingId });
+    expect(answer).toMatchObject({
+      kind: 'booking',
+      booking: { status: 'booked', bookingId: booking.bookingId },
+    });
   });
 });

@@ -1,10 +1,10 @@
-/** What every Vapi tool use case receives: the ports it may use and the settings that shape answers. */
+/** What every use case of a caller on the phone receives: the ports it may use and the settings that shape it. */
 import type { AvailabilityReader } from '../availability.ts';
 import type { CalendarDirectory } from '../calendar-directory.ts';
 import type { Clock } from '../clock.ts';
 import type { BookingQueuePort, Store } from '../ports.ts';
 
-export interface ToolSettings {
+export interface UseCaseSettings {
   holdTtlSeconds: number;
   maxLiveHolds: number;
   maxSlotsOffered: number;
@@ -15,7 +15,7 @@ export interface ToolSettings {
   lookaheadDays: number;
 }
 
-export const DEFAULT_TOOL_SETTINGS: ToolSettings = {
+export const DEFAULT_USE_CASE_SETTINGS: UseCaseSettings = {
   holdTtlSeconds: 300,
   maxLiveHolds: 2,
   maxSlotsOffered: 6,
@@ -25,14 +25,11 @@ export const DEFAULT_TOOL_SETTINGS: ToolSettings = {
   lookaheadDays: 7,
 };
 
-export interface ToolDeps {
+export interface UseCaseDeps {
   store: Store;
   availability: AvailabilityReader;
   directory: CalendarDirectory;
   queue: BookingQueuePort;
   clock: Clock;
-  settings: ToolSettings;
+  settings: UseCaseSettings;
 }
-
-/** A successful tool answer: `ok` and a speakable `say`, plus tool-specific fields (README, "Tools the assistant sees"). */
-export type ToolSuccess = { ok: true; say: string } & Record<string, unknown>;

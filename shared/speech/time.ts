@@ -1,12 +1,19 @@
 /**
- * Speakable dates and times for `say` texts: plain words a TTS reads well (no newlines, no symbols
+ * Speakable dates and times for what callers hear and read (tool `say` texts, SMS): plain words a TTS reads well (no newlines, no symbols
  * beyond commas, colons in clock times and parentheses). Names of days and months are our own English
  * tables and clock times are built by hand, so output does not drift with ICU versions (ICU, for
  * example, puts a narrow no-break space before "PM"); only the zone's generic name comes from Intl.
  */
-import { addDays, daysBetween, isCalendarDay, partsOf, type Weekday, weekdayOf } from './calendar-day.ts';
-import { isoInstant } from './instant.ts';
-import { inZone, isTimeZone, localDayOf, offsetMinutes } from './zone.ts';
+import {
+  addDays,
+  daysBetween,
+  isCalendarDay,
+  partsOf,
+  type Weekday,
+  weekdayOf,
+} from '../domain/time/calendar-day.ts';
+import { isoInstant } from '../domain/time/instant.ts';
+import { inZone, isTimeZone, localDayOf, offsetMinutes } from '../domain/time/zone.ts';
 
 /** What speaking a date relative to "today" needs: the business zone and the current instant. */
 export interface SpeakContext {
@@ -173,7 +180,17 @@ export function speakSlot(startIso: string, context: SlotSpeakContext): string {
   return speakSlotList([startIso], context);
 }
 
-/** A search window for `say`: "tomorrow, Friday, November 27 in the afternoon". */
-export function speakWindow(window: { spokenRange: string; partOfDay: string }): string {
-  return window.partOfDay === 'any' ? window.spokenRange : `${window.spokenRange} in the ${window.partOfDay}`;
+/** A search window's days and part of day: "tomorrow, Friday, November 27 in the afternoon". */
+export function speakWindow(
+  window: { firstDay: string; lastDay: string; partOfDay: string },
+  context: SpeakContext,
+): string {
+  const days = speakDayRange(window.firstDay, window.lastDay, context);
+  return window.partOfDay === 'any' ? days : `${days} in the ${window.partOfDay}`;
+}
+
+/** Clock times alone, in the business zone, in order: "2:30 PM or 3:30 PM" (for times of a day already named). */
+export function speakTimesOfDay(starts: readonly string[], zone: string): string {
+  const millis = [...new Set(starts.map((start) => Date.parse(isoInstant(start))))].sort((a, b) => a - b);
+  return joinOr(millis.map((value) => spokenIn(value, zone).clock));
 }

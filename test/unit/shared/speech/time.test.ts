@@ -7,7 +7,7 @@ import {
   speakSlotList,
   speakWindow,
   speakZoneName,
-} from '../../../../../shared/domain/time/speak.ts';
+} from '../../../../shared/speech/time.ts';
 
 const NEW_YORK = 'America/New_York';
 // Thursday 2026-11-26, 10:00 EST.
@@ -199,10 +199,10 @@ describe('speakDayRange', () => {
 
 describe('speakWindow', () => {
   it('adds the part of day unless it is any', () => {
-    expect(speakWindow({ spokenRange: 'tomorrow, Friday, November 27', partOfDay: 'afternoon' })).toBe(
-      'tomorrow, Friday, November 27 in the afternoon',
-    );
-    expect(speakWindow({ spokenRange: 'Tuesday, December 1', partOfDay: 'any' })).toBe('Tuesday, December 1');
+    const tomorrow = { firstDay: '2026-11-27', lastDay: '2026-11-27', partOfDay: 'afternoon' };
+    expect(speakWindow(tomorrow, context)).toBe('tomorrow, Friday, November 27 in the afternoon');
+    const tuesday = { firstDay: '2026-12-01', lastDay: '2026-12-01', partOfDay: 'any' };
+    expect(speakWindow(tuesday, context)).toBe('Tuesday, December 1');
   });
 });
 

@@ -1,0 +1,73 @@
+/**
+ * What a tool call answers: one line of JSON in Vapi's `result`, `ok` and a speakable `say` always, and on
+ * failure an `error` code the assistant's prompt knows what to do with.
+ */
+import { AppError, type AppErrorOptions } from '../../shared/domain/errors.ts';
+
+/**
+ * Error codes a tool result may carry: the contract's, each for what it means there, and precise ones
+ * where one contract code would stand for several cases (so a log line, and the prompt, can tell them apart).
+ */
+export const TOOL_ERROR_CODES = [
+  'invalid_arguments',
+  'unknown_slot',
+  'slot_taken',
+  'too_many_holds',
+  'unknown_hold',
+  'hold_expired',
+  'not_your_hold',
+  'calendar_unavailable',
+  'booking_failed',
+  // Precise codes.
+  /** The tool name is not one of ours. */
+  'unknown_tool',
+  /** The message carries no call to scope the tool to. */
+  'call_unknown',
+  /** The call has ended (hang-up, end-of-call report): its holds are gone. */
+  'call_ended',
+  /** The caller named a service the business does not offer. */
+  'unknown_service',
+  /** The calendar has no active event type to book. */
+  'no_services',
+  /** The hold was released (by the caller, or when the call ended). */
+  'hold_released',
+  /** The hold is already confirmed: it is a booking now, not a hold. */
+  'hold_confirmed',
+  /** Our own code failed; nothing is wrong with the calendar. */
+  'internal_error',
+] as const;
+export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];
+
+/** A tool failed in a way the conversation can recover from; `say` is what the assistant should hear. */
+export class ToolError extends AppError<ToolErrorCode> {
+  override name = 'ToolError';
+  readonly say: string;
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: ToolErrorCode,
+    say: string,
+    details: Record<string, unknown> = {},
+    options: AppErrorOptions = {},
+  ) {
+    super(code, say, options);
+    this.say = say;
+    this.details = details;
+  }
+}
+
+/** A successful tool answer: `ok` and a speakable `say`, plus tool-specific fields. */
+export type ToolSuccess = { ok: true; say: string } & Record<string, unknown>;
+
+/** What running a tool gives: its answer, or the ToolError to answer with. */
+export type ToolAnswer = ToolSuccess | ToolError;
+
+/** `{ok:false, error, say, ...details}` for a ToolError. */
+export function toolFailure(error: ToolError): Record<string, unknown> {
+  return { ok: false, error: error.code, say: error.say, ...error.details };
+}
+
+/** One line of JSON: JSON.stringify never emits raw newlines, and Vapi asks for none. */
+export function resultLine(result: ToolSuccess | Record<string, unknown>): string {
+  return JSON.stringify(result);
+}

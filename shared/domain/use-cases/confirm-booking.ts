@@ -1,0 +1,57 @@
+/**
+ * Confirm a booking: a live hold of this call becomes a queued booking, and the booking worker gets a
+ * short while to finish it before the caller hears "pending".
+ */
+import { bookingFromHold } from '../bookings.ts';
+import { sleep } from '../clock.ts';
+import type { Booking, CallContext, Hold } from '../model.ts';
+import type { UseCaseDeps } from './deps.ts';
+import { type HoldRefusal, isRefusal, ownHold } from './own-hold.ts';
+
+export type ConfirmOutcome =
+  /** The booking as the worker left it: booked, failed, or still queued or posting (pending). */
+  | { kind: 'booking'; booking: Booking; zone: string }
+  | HoldRefusal
+  | { kind: 'hold_released'; hold: Hold }
+  | { kind: 'hold_expired'; hold: Hold };
+
+async function waitForWorker(bookingId: string, deps: UseCaseDeps): Promise<Booking | null> {
+  const deadline = deps.clock.now().getTime() + deps.settings.confirmWaitMs;
+  const inProgress = (booking: Booking | null) =>
+    booking?.status === 'queued' || booking?.status === 'posting';
+  let booking = await deps.store.bookings.get(bookingId);
+  while (inProgress(booking) && deps.clock.now().getTime() < deadline) {
+    await sleep(deps.clock, deps.settings.confirmPollMs);
+    booking = await deps.store.bookings.get(bookingId);
+  }
+  return booking;
+}
+
+export async function confirmBooking(
+  holdId: string,
+  call: CallContext,
+  deps: UseCaseDeps & { onEnqueueFailure?: (error: unknown) => void },
+): Promise<ConfirmOutcome> {
+  const now = deps.clock.now();
+  const hold = await ownHold(holdId, call, deps);
+  if (isRefusal(hold)) return hold;
+  if (hold.status === 'released') return { kind: 'hold_released', hold };
+  const zone = await deps.directory.businessTimezone();
+
+  let bookingId = hold.bookingId;
+  if (hold.status === 'held') {
+    if (hold.expiresAt <= now.getTime()) return { kind: 'hold_expired', hold };
+    const booking = bookingFromHold(hold, { timezone: zone, now });
+    const outcome = await deps.store.slots.confirm(hold, booking, now);
+    if (outcome.kind === 'expired') return { kind: 'hold_expired', hold };
+    bookingId = outcome.kind === 'confirmed' ? outcome.booking.bookingId : outcome.bookingId;
+    if (outcome.kind === 'confirmed') {
+      // The booking is already durable; if the queue is unreachable the sweeper re-enqueues it.
+      await deps.queue.enqueue(booking.bookingId).catch((error: unknown) => deps.onEnqueueFailure?.(error));
+    }
+  }
+  if (!bookingId) throw new Error('confirmed hold without a booking id');
+  const booking = await waitForWorker(bookingId, deps);
+  if (!booking) throw new Error(`booking ${bookingId} vanished`);
+  return { kind: 'booking', booking, zone };
+}

@@ -1,0 +1,68 @@
+/**
+ * Hold a slot: the caller's side of the slot lock. A slot id must be one this call was offered, so the
+ * assistant cannot invent or mishear a time into a booking, and only a time Calendly still lists is held.
+ */
+import { newHoldId } from '../ids.ts';
+import type { CallContext, Hold, Offer } from '../model.ts';
+import type { OpenSlotFinder, SlotOffer } from '../open-slots.ts';
+import type { UseCaseDeps } from './deps.ts';
+
+export interface HoldRequest {
+  slotId: string;
+  name: string;
+  email: string;
+}
+
+export type HoldOutcome =
+  | { kind: 'held'; hold: Hold; slotId: string; zone: string }
+  /** Not a slot this call was offered, or its offer ran out. */
+  | { kind: 'unknown_slot'; slotId: string }
+  | { kind: 'call_ended' }
+  | { kind: 'too_many_holds'; liveHoldIds: string[] }
+  /** Someone else has it now; `alternatives` are the nearest free times, already offered to this call. */
+  | { kind: 'slot_taken'; zone: string; alternatives: SlotOffer };
+
+function findOffer(offers: Offer[], slotId: string, now: number): Offer | null {
+  const wanted = slotId.toUpperCase();
+  return offers.find((offer) => offer.id === wanted && offer.expiresAt > now) ?? null;
+}
+
+export async function holdSlot(
+  request: HoldRequest,
+  call: CallContext,
+  deps: UseCaseDeps & { slots: OpenSlotFinder },
+): Promise<HoldOutcome> {
+  const now = deps.clock.now();
+  const record = await deps.store.calls.get(call.callId);
+  const offer = findOffer(record?.offers ?? [], request.slotId, now.getTime());
+  if (!offer || Date.parse(offer.start) <= now.getTime())
+    return { kind: 'unknown_slot', slotId: request.slotId };
+  if (record?.status === 'ended') return { kind: 'call_ended' };
+  const zone = await deps.directory.businessTimezone();
+  const slot = {
+    eventTypeUri: offer.eventTypeUri,
+    start: offer.start,
+    durationMinutes: offer.durationMinutes,
+  };
+  const taken = async (): Promise<HoldOutcome> => ({
+    kind: 'slot_taken',
+    zone,
+    alternatives: await deps.slots.alternativesTo(call, slot, zone),
+  });
+  // Offers can be minutes old: only a time Calendly still lists is held and read back to the caller.
+  if (!(await deps.slots.stillListed(slot, zone))) return await taken();
+  const outcome = await deps.store.slots.hold({
+    holdId: newHoldId(),
+    // Vapi may not pass the caller's number; the Twilio webhook recorded it when the call came in.
+    call: { ...call, callerNumber: call.callerNumber ?? record?.callerNumber ?? null },
+    slot,
+    name: request.name,
+    email: request.email.toLowerCase(),
+    now,
+    leaseMs: deps.settings.holdTtlSeconds * 1000,
+    maxLiveHolds: deps.settings.maxLiveHolds,
+  });
+  if (outcome.kind === 'too_many_holds') return { kind: 'too_many_holds', liveHoldIds: outcome.liveHoldIds };
+  if (outcome.kind === 'taken') return await taken();
+  return { kind: 'held', hold: outcome.hold, slotId: offer.id, zone };
+}
