@@ -22,7 +22,7 @@ export function toolTables(): string {
     lines.push(`| \`${tool.name}\` | ${cell(tool.description)} | ${cell(tool.returns)} |`);
   lines.push(
     '',
-    '| tool | argument | rule (spaces around a value are allowed; `npm run tools:print` shows the exact patterns) | what the model is told |',
+    '| tool | argument | rule (spaces around a value are allowed; `npm run assistant:print` shows the exact patterns) | what the model is told |',
     '|---|---|---|---|',
   );
   for (const tool of TOOLS) {

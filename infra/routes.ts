@@ -15,6 +15,12 @@ export const FUNCTIONS = {
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
+/**
+ * How long Vapi waits for /vapi/tools and /vapi/events (`server.timeoutSeconds`, Vapi's default): longer
+ * than vapi-tools may run, so every tool call gets the answer the function gives inside its own limit.
+ */
+export const VAPI_SERVER_TIMEOUT_SECONDS = 20;
+
 export interface Route {
   method: 'GET' | 'POST';
   path: string;

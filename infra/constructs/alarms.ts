@@ -17,7 +17,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../routes.ts';
+import { type FunctionName, VAPI_SERVER_TIMEOUT_SECONDS } from '../routes.ts';
 import type { StageConfig } from '../stages.ts';
 import { SERVICE_NAME } from './app-function.ts';
 
@@ -57,8 +57,6 @@ const RATE_ALARMS = [
   },
 ] as const;
 
-/** Vapi's default tool timeout (`server.timeoutSeconds`, Vapi's API reference): a caller waits in silence meanwhile. */
-const VAPI_TOOL_TIMEOUT_SECONDS = 20;
 /** twilio-voice hands over within about 4 s; slower than this, callers ring long and many get the fallback. */
 const VOICE_P99_LIMIT_SECONDS = 5;
 
@@ -176,9 +174,9 @@ export class BookingAlarms extends Construct {
       });
     }
     this.add('ToolLatencyP99', {
-      description: `vapi-tools p99 is over half of Vapi's ${VAPI_TOOL_TIMEOUT_SECONDS} s tool timeout: callers wait in silence, and some tool calls time out.`,
+      description: `vapi-tools p99 is over half of Vapi's ${VAPI_SERVER_TIMEOUT_SECONDS} s tool timeout: callers wait in silence, and some tool calls time out.`,
       metric: functions['vapi-tools'].metricDuration({ period: PERIOD, statistic: 'p99' }),
-      threshold: (VAPI_TOOL_TIMEOUT_SECONDS * 1000) / 2,
+      threshold: (VAPI_SERVER_TIMEOUT_SECONDS * 1000) / 2,
     });
     this.add('VoiceLatencyP99', {
       description: `twilio-voice p99 is over ${VOICE_P99_LIMIT_SECONDS} s: callers ring long and get the fallback instead of the assistant.`,

@@ -69,7 +69,14 @@ const LAYERS: readonly Layer[] = [
   // The assistant as code (command line only): built from the tool catalog, never imported by a function.
   {
     files: 'assistant/',
-    mayImport: ['assistant/', 'functions/vapi-tools/tools/', 'shared/env.ts', ZOD],
+    mayImport: [
+      'assistant/',
+      'functions/vapi-tools/tools/',
+      'functions/vapi-tools/tool-answer.ts',
+      'infra/routes.ts',
+      'shared/env.ts',
+      ZOD,
+    ],
     packages: ['node:'],
   },
   // The local stack runs the real handlers and may reach anything in the product.

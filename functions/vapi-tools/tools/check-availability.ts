@@ -162,6 +162,7 @@ export const checkAvailabilityTool = defineTool({
     'Look up open appointment times. Call it before offering any time, and offer only times it returned. ' +
     'Pass what the caller said: a date, their words ("tomorrow at 3"), a clock time, a part of the day, a service. ' +
     'Read `say` to the caller. Each slot has an id such as S3 that is valid on this call only.',
+  waitingSay: 'Let me check the calendar.',
   returns:
     'up to 6 `slots: [{id, start, spoken}]` (3 nearest an asked time, the asked one first when free), `timezone`, `service`, and what was `searched` (`time`, `time_free` when a time was asked); when the window is empty, the next openings',
   parameters,

@@ -71,6 +71,7 @@ export const confirmBookingTool = defineTool({
   description:
     'Book a held time. Call it only after the caller clearly said yes to the read-back of hold_slot. ' +
     'The answer is `confirmed`, or `pending` when the calendar is still working (the caller then gets a text or an email).',
+  waitingSay: 'Booking that now.',
   returns: '`status: confirmed | pending`, `booking_id`',
   parameters: z.object({ hold_id: holdId }),
   hints: { default: 'Which reservation should I book? Let me check availability again if needed.' },

@@ -26,6 +26,8 @@ export interface ToolDefinition<P extends Parameters> {
   description: string;
   /** What a successful answer carries besides `ok` and `say`, for people (the README's tool table). */
   returns: string;
+  /** What the assistant says while the tool runs (Vapi's request-start message), if anything. */
+  waitingSay?: string;
   parameters: P;
   /** What the assistant should hear when an argument does not fit, by argument; `default` otherwise. */
   hints: Partial<Record<keyof z.output<P> & string, string>> & { default: string };
@@ -37,6 +39,7 @@ export interface Tool {
   name: string;
   description: string;
   returns: string;
+  waitingSay?: string;
   parameters: Parameters;
   /** Reads raw arguments into an invocation, or the ToolError the assistant should hear. */
   prepare(args: unknown): ToolInvocation | ToolError;
@@ -48,6 +51,7 @@ export function defineTool<P extends Parameters>(definition: ToolDefinition<P>):
     name: definition.name,
     description: definition.description,
     returns: definition.returns,
+    ...(definition.waitingSay === undefined ? {} : { waitingSay: definition.waitingSay }),
     parameters: definition.parameters,
     prepare(args) {
       const parsed = definition.parameters.safeParse(args);

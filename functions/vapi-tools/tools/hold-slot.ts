@@ -66,6 +66,7 @@ export const holdSlotTool = defineTool({
   description:
     "Hold one of the times check_availability returned on this call, for a few minutes, under the caller's name and email. " +
     'Read `say` back to the caller (day, time with zone, name, spelled email) and book only after a clear yes.',
+  waitingSay: 'One moment while I hold that time.',
   returns:
     '`hold_id`, `expires_at`, `slot: {id, start, spoken}`; `say` reads back the time (with zone), name and email and asks for a yes',
   parameters,
