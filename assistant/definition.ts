@@ -26,12 +26,14 @@ export interface Wiring {
   credentialId: string;
   /** Saved tool ids, by tool name. */
   toolIds: Readonly<Record<string, string>>;
+  /** The stage the assistant serves, kept in its metadata so provisioning finds it again. */
+  stage?: string;
 }
 
 export type VapiToolRequest = VapiFunctionTool & {
   async: false;
   server: { url: string; timeoutSeconds: number; credentialId: string };
-  messages: Array<{ type: 'request-start'; content: string; blocking: false }>;
+  messages?: Array<{ type: 'request-start'; content: string; blocking: false }>;
 };
 
 /** Every function tool, as Vapi's create-tool request carries it. */
@@ -44,7 +46,9 @@ export function toolRequests(wiring: Pick<Wiring, 'baseUrl' | 'credentialId'>): 
       timeoutSeconds: VAPI_SERVER_TIMEOUT_SECONDS,
       credentialId: wiring.credentialId,
     },
-    messages: tool.waitingSay ? [{ type: 'request-start', content: tool.waitingSay, blocking: false }] : [],
+    ...(tool.waitingSay
+      ? { messages: [{ type: 'request-start', content: tool.waitingSay, blocking: false }] }
+      : {}),
   }));
 }
 
@@ -130,7 +134,7 @@ export function assistantRequest(config: AssistantConfig, wiring: Wiring) {
       timeoutSeconds: VAPI_SERVER_TIMEOUT_SECONDS,
       credentialId: wiring.credentialId,
     },
-    metadata: { managedBy: MANAGED_BY },
+    metadata: { managedBy: MANAGED_BY, ...(wiring.stage ? { stage: wiring.stage } : {}) },
   };
 }
 

@@ -177,6 +177,10 @@ export class BookingStack extends Stack {
       },
       AlarmTopicArn: { value: this.alarms.topic.topicArn, description: 'SNS topic every alarm notifies' },
     };
+    const twilioNumber = settings.environment[ENV.TWILIO_PHONE_NUMBER];
+    if (twilioNumber) {
+      outputs.TwilioPhoneNumber = { value: twilioNumber, description: 'The number npm run provision wires' };
+    }
     for (const [id, output] of Object.entries(outputs)) new CfnOutput(this, id, output);
   }
 }

@@ -17,14 +17,19 @@ export const DEFAULT_BUNDLE_DIR = path.join(PROJECT_ROOT, 'bench', 'out', 'bundl
 /**
  * Inputs that must never reach a bundle: the full Twilio client (we use only its webhook helpers or plain
  * fetch), the Vapi server SDK (we call two endpoints with fetch), axios (fetch is built in), and the
- * command-line side: the assistant definition and its tool schemas (assistant/), and the JSON Schema and
- * property-testing libraries that check them.
+ * command-line side: the assistant definition and its tool schemas (assistant/), provisioning and the
+ * CloudFormation client it reads stacks with, and the JSON Schema and property-testing libraries.
  */
 export const FORBIDDEN_INPUTS: readonly { label: string; pattern: RegExp }[] = [
   { label: 'twilio REST client', pattern: /(^|\/)node_modules\/twilio\/lib\/(rest\/|index\.js$)/ },
   { label: '@vapi-ai/server-sdk', pattern: /(^|\/)node_modules\/@vapi-ai\/server-sdk\// },
   { label: 'axios', pattern: /(^|\/)node_modules\/axios\// },
   { label: 'assistant definition (command line only)', pattern: /(^|\/)assistant\// },
+  { label: 'provisioning (command line only)', pattern: /(^|\/)provision\// },
+  {
+    label: '@aws-sdk/client-cloudformation',
+    pattern: /(^|\/)node_modules\/@aws-sdk\/client-cloudformation\//,
+  },
   { label: 'ajv', pattern: /(^|\/)node_modules\/ajv\// },
   { label: 'fast-check', pattern: /(^|\/)node_modules\/fast-check\// },
 ];

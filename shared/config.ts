@@ -68,6 +68,7 @@ export const ConfigSchema = z.object({
   [ENV.TABLE_NAME]: z.optional(z.string().check(z.minLength(3))),
   [ENV.BOOKING_QUEUE_URL]: z.optional(z.url()),
   [ENV.APP_SECRET_ID]: optionalString,
+  [ENV.CALENDLY_WEBHOOK_SUBSCRIPTION_URI]: z.optional(z.url()),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -35,6 +35,8 @@ export const ENV = {
   TABLE_NAME: 'TABLE_NAME',
   BOOKING_QUEUE_URL: 'BOOKING_QUEUE_URL',
   APP_SECRET_ID: 'APP_SECRET_ID',
+  // Written by `npm run provision` (a record of what it made; the functions do not read it)
+  CALENDLY_WEBHOOK_SUBSCRIPTION_URI: 'CALENDLY_WEBHOOK_SUBSCRIPTION_URI',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

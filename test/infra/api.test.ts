@@ -150,6 +150,14 @@ describe('BookingStack outputs', () => {
     }
   });
 
+  it('outputs the base URL and, when configured, the Twilio number provisioning wires', () => {
+    const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.PublicBaseUrl?.Value).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+    const withNumber = synthApp({ context: { twilioPhoneNumber: '+14155550123' } });
+    const numbered = withNumber.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(numbered.TwilioPhoneNumber?.Value).toBe('+14155550123');
+  });
+
   it('outputs the secret name, table name and queue URL', () => {
     const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(refOf(outputs.TableName?.Value)).toBe(logicalId(synth, synth.stack.table.table));

@@ -79,6 +79,19 @@ const LAYERS: readonly Layer[] = [
     ],
     packages: ['node:'],
   },
+  // `npm run provision` (command line only): the vendors' APIs with fetch, AWS for the stack and its secret.
+  {
+    files: 'provision/',
+    mayImport: [
+      'provision/',
+      'assistant/',
+      'functions/vapi-tools/tools/',
+      'infra/routes.ts',
+      'infra/local/env-file.ts',
+      'shared/env.ts',
+    ],
+    packages: ['node:', '@aws-sdk/client-cloudformation', '@aws-sdk/client-secrets-manager'],
+  },
   // The local stack runs the real handlers and may reach anything in the product.
   { files: 'infra/local/', mayImport: ['infra/', 'shared/', 'functions/'], packages: [''] },
   // The CDK app reads env names, the route table, the table schema and the auth-plan schema it validates.
@@ -102,7 +115,9 @@ function sourceFiles(): string[] {
   });
   return listed
     .split('\n')
-    .filter((file) => /^(shared|functions|infra|assistant)\//.test(file) && !file.endsWith('.d.ts'));
+    .filter(
+      (file) => /^(shared|functions|infra|assistant|provision)\//.test(file) && !file.endsWith('.d.ts'),
+    );
 }
 
 /** Every module specifier in `source`: `from '…'`, bare `import '…'` and `import('…')`, comments ignored. */
