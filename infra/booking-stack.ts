@@ -181,6 +181,10 @@ export class BookingStack extends Stack {
     if (twilioNumber) {
       outputs.TwilioPhoneNumber = { value: twilioNumber, description: 'The number npm run provision wires' };
     }
+    const eventType = settings.environment[ENV.CALENDLY_EVENT_TYPE_URI];
+    if (eventType) {
+      outputs.CalendlyEventTypeUri = { value: eventType, description: 'The event type booked by default' };
+    }
     for (const [id, output] of Object.entries(outputs)) new CfnOutput(this, id, output);
   }
 }

@@ -91,6 +91,18 @@ function onlyOne(candidates: VapiResource[], what: string): VapiResource | undef
   return candidates[0];
 }
 
+/** A URL as it may be printed: Twilio webhook URLs can carry credentials (https://user:pass@host). */
+function withoutUserinfo(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url ? '(not a URL)' : '';
+  }
+}
+
 const sameEvents = (subscription: WebhookSubscription) =>
   [...subscription.events].sort().join() === [...WEBHOOK_EVENTS].sort().join();
 
@@ -142,24 +154,34 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
 
   const ourCredentials = credentials.filter((item) => String(item.name ?? '').startsWith(`${prefix} `));
   const credential = onlyOne(ourCredentials, `credentials named "${prefix} …"`);
-  const toolMatches = new Map(
-    TOOLS.map((tool) => [
-      tool.name,
-      onlyOne(
-        tools.filter(
-          (item) =>
-            item.type === 'function' && (item.function as { name?: string } | undefined)?.name === tool.name,
-        ),
-        `function tools named ${tool.name}`,
-      ),
-    ]),
-  );
   const assistant = onlyOne(
     assistants.filter((item) => {
       const metadata = (item.metadata ?? {}) as Record<string, unknown>;
       return metadata.managedBy === MANAGED_BY && metadata.stage === target.stage;
     }),
     `assistants made by ${MANAGED_BY} for ${target.stage}`,
+  );
+  // A stage's tools are its assistant's, or (before it has one) the ones on its URL: never another
+  // stage's tools of the same name, which serve another assistant.
+  const assistantToolIds = new Set((assistant?.model as { toolIds?: string[] } | undefined)?.toolIds ?? []);
+  const toolMatches = new Map(
+    TOOLS.map((tool) => {
+      const named = tools.filter(
+        (item) =>
+          item.type === 'function' && (item.function as { name?: string } | undefined)?.name === tool.name,
+      );
+      const attached = named.filter((item) => assistantToolIds.has(item.id));
+      const onOurUrl = named.filter(
+        (item) => (item.server as { url?: string } | undefined)?.url === target.endpoints.tools,
+      );
+      return [
+        tool.name,
+        onlyOne(
+          attached.length > 0 ? attached : onOurUrl,
+          `function tools named ${tool.name} for ${target.stage}`,
+        ),
+      ];
+    }),
   );
   const phoneNumber = onlyOne(
     numbers.filter((item) => item.provider === 'twilio' && item.number === given.TWILIO_PHONE_NUMBER),
@@ -169,9 +191,9 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
   // 2. Write, step by step.
   const generated: Settings = {};
   if (!settings.VAPI_SERVER_SECRET) generated.VAPI_SERVER_SECRET = newSecret();
-  if (!settings.CALENDLY_WEBHOOK_SIGNING_KEY) generated.CALENDLY_WEBHOOK_SIGNING_KEY = newSecret();
   const serverSecret = settings.VAPI_SERVER_SECRET ?? generated.VAPI_SERVER_SECRET ?? '';
-  const signingKey = settings.CALENDLY_WEBHOOK_SIGNING_KEY ?? generated.CALENDLY_WEBHOOK_SIGNING_KEY ?? '';
+  // The signing key is generated with the subscription that uses it and stored in the same write (step 7),
+  // so no run can leave a key in the secret that Calendly does not sign with.
   const names = Object.keys(generated);
   const stored = Object.keys(target.toStore);
   const notes = [
@@ -246,12 +268,26 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
 
   // Bypass mode: the number stays ours at Twilio, so Vapi gets no assistant on it and no SMS.
   const numberFields = { name: prefix, smsEnabled: false };
+  // Vapi never shows the Twilio token again: a token given anew is sent again.
+  const newToken = target.toStore.TWILIO_AUTH_TOKEN;
   let phoneNumberId = phoneNumber?.id ?? '(new phone number)';
-  if (phoneNumber && holds(phoneNumber, numberFields)) {
+  let numberWritten = false;
+  if (phoneNumber && holds(phoneNumber, numberFields) && !newToken) {
     rows.push({ resource: 'Vapi phone number', name: given.TWILIO_PHONE_NUMBER, action: 'unchanged' });
   } else if (phoneNumber) {
-    rows.push({ resource: 'Vapi phone number', name: given.TWILIO_PHONE_NUMBER, action: 'update' });
-    if (!dryRun) await vapi.update('phone-number', phoneNumber.id, numberFields);
+    rows.push({
+      resource: 'Vapi phone number',
+      name: given.TWILIO_PHONE_NUMBER,
+      action: 'update',
+      ...(newToken ? { note: 'the Twilio auth token changed' } : {}),
+    });
+    if (!dryRun) {
+      await vapi.update('phone-number', phoneNumber.id, {
+        ...numberFields,
+        ...(newToken ? { twilioAuthToken: newToken } : {}),
+      });
+      numberWritten = true;
+    }
   } else {
     rows.push({
       resource: 'Vapi phone number',
@@ -269,6 +305,7 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
           ...numberFields,
         })
       ).id;
+      numberWritten = true;
     }
   }
 
@@ -282,10 +319,15 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
   });
   if (!dryRun && idsChanged.length > 0) await target.store.save(ids);
 
+  // The subscription's record: its URI, and the fingerprint of the key it signs with (Calendly never
+  // shows a signing key again), as `<uri>#key=<fingerprint>`.
   const url = target.endpoints.calendly;
+  const [recordedUri, recordedKey] = (settings.CALENDLY_WEBHOOK_SUBSCRIPTION_URI ?? '').split('#key=');
+  const signingKey = settings.CALENDLY_WEBHOOK_SIGNING_KEY ?? newSecret();
+  const keyGenerated = !settings.CALENDLY_WEBHOOK_SIGNING_KEY;
   const existing =
     subscriptions.find((subscription) => subscription.callback_url === url) ??
-    subscriptions.find((subscription) => subscription.uri === settings.CALENDLY_WEBHOOK_SUBSCRIPTION_URI);
+    subscriptions.find((subscription) => subscription.uri === recordedUri);
   const why = !existing
     ? null
     : existing.callback_url !== url
@@ -294,9 +336,11 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
         ? 'its events changed'
         : existing.state !== 'active'
           ? `it is ${existing.state}`
-          : generated.CALENDLY_WEBHOOK_SIGNING_KEY
+          : keyGenerated
             ? 'a new signing key'
-            : null;
+            : existing.uri !== recordedUri || recordedKey !== fingerprint(signingKey)
+              ? 'its signing key is not the one in the secret'
+              : null;
   if (existing && why === null) {
     rows.push({ resource: 'Calendly webhook', name: url, action: 'unchanged' });
   } else {
@@ -304,12 +348,16 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
       resource: 'Calendly webhook',
       name: url,
       action: existing ? 'recreate' : 'create',
-      ...(why ? { note: why } : {}),
+      ...(why ? { note: why } : keyGenerated ? { note: 'with a new signing key' } : {}),
     });
     if (!dryRun) {
       if (existing) await calendly.unsubscribe(existing.uri);
       const created = await calendly.subscribe(user, url, WEBHOOK_EVENTS, signingKey);
-      await target.store.save({ CALENDLY_WEBHOOK_SUBSCRIPTION_URI: created.uri });
+      await target.store.save({
+        ...(keyGenerated ? { CALENDLY_WEBHOOK_SIGNING_KEY: signingKey } : {}),
+        CALENDLY_WEBHOOK_SUBSCRIPTION_URI: `${created.uri}#key=${fingerprint(signingKey)}`,
+      });
+      if (keyGenerated) names.push('CALENDLY_WEBHOOK_SIGNING_KEY');
     }
   }
 
@@ -320,7 +368,7 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
     StatusCallback: target.endpoints.status,
     StatusCallbackMethod: 'POST',
   };
-  const current = dryRun || phoneNumber ? twilioNumber : await twilio.find(given.TWILIO_PHONE_NUMBER);
+  const current = numberWritten ? await twilio.find(given.TWILIO_PHONE_NUMBER) : twilioNumber;
   const importing = dryRun && !phoneNumber;
   if (!importing && holds(current, desiredWebhooks)) {
     rows.push({ resource: 'Twilio number webhooks', name: given.TWILIO_PHONE_NUMBER, action: 'unchanged' });
@@ -329,15 +377,18 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
       resource: 'Twilio number webhooks',
       name: given.TWILIO_PHONE_NUMBER,
       action: 'update',
-      note: importing ? "Vapi's import re-points them" : `voice URL was ${current.VoiceUrl || 'unset'}`,
+      note: importing
+        ? "Vapi's import re-points them"
+        : `voice URL was ${withoutUserinfo(current.VoiceUrl) || 'unset'}`,
     });
     if (!dryRun) await twilio.update(current.sid, desiredWebhooks);
   }
 
+  const waitForIds = !dryRun && idsChanged.length > 0 && target.stage !== 'local';
   checklist.unshift(
     dryRun
       ? 'Dry run: nothing was changed. Run without --dry-run to apply this plan.'
-      : `Call ${given.TWILIO_PHONE_NUMBER} now: the assistant answers and books into ${user.name}'s Calendly.`,
+      : `Call ${given.TWILIO_PHONE_NUMBER} ${waitForIds ? 'in 5 minutes (once the functions have read the new ids)' : 'now'}: the assistant answers and books into ${user.name}'s Calendly.`,
   );
   const changed = [...stored, ...names, ...idsChanged.map(([name]) => name)];
   if (!dryRun && changed.length > 0) {

@@ -133,6 +133,7 @@ export async function stackTarget(stage: string, environment: Settings = process
     settings: {
       ...Object.fromEntries(FROM_ENVIRONMENT.map((name) => [name, environment[name]])),
       TWILIO_PHONE_NUMBER: outputs.TwilioPhoneNumber ?? environment.TWILIO_PHONE_NUMBER,
+      CALENDLY_EVENT_TYPE_URI: outputs.CalendlyEventTypeUri,
       ...secret,
       ...given,
     },

@@ -11,7 +11,6 @@ import type { EventTypeInfo, Store } from './ports.ts';
 import { overlapsOccupied } from './slot-cells.ts';
 import { addDays } from './time/calendar-day.ts';
 import { isoInstant } from './time/instant.ts';
-import { partOfDayOf } from './time/parts-of-day.ts';
 import type { ClockTime } from './time/phrases.ts';
 import { isWithinWindow, resolveSearchWindow, type SearchWindow } from './time/resolve-window.ts';
 import { inZone, localDayOf, localHourMillis } from './time/zone.ts';
@@ -46,7 +45,7 @@ export interface OpenSlotFinder {
   offer(call: CallContext, service: Bookable, window: SearchWindow): Promise<SlotOffer>;
   /** True while Calendly (through the availability cache) still lists the slot's start as bookable. */
   stillListed(slot: SlotRef, zone: string): Promise<boolean>;
-  /** Fresh choices near a slot that was just taken: the nearest free times in its part of the day, or the next day's. */
+  /** Fresh choices near a slot that was just taken: the nearest free times that day, or on the next day with any. */
   alternativesTo(call: CallContext, taken: SlotRef, zone: string): Promise<SlotOffer>;
 }
 
@@ -220,13 +219,10 @@ export function createOpenSlotFinder(deps: {
   async function alternativesTo(call: CallContext, taken: SlotRef, zone: string): Promise<SlotOffer> {
     const now = deps.clock.now();
     const at = inZone(Date.parse(isoInstant(taken.start)), zone);
-    const sameDayPart = resolveSearchWindow(
-      { date: at.day, partOfDay: partOfDayOf(taken.start, zone), time: clockText(at) },
-      { now, zone },
-    );
+    const sameDay = resolveSearchWindow({ date: at.day, time: clockText(at) }, { now, zone });
     const service = { uri: taken.eventTypeUri, durationMinutes: taken.durationMinutes };
-    const none = { slots: [], window: sameDayPart, lookedAhead: false, askedTimeFree: null };
-    return await offer(call, service, sameDayPart).catch(() => none);
+    const none = { slots: [], window: sameDay, lookedAhead: false, askedTimeFree: null };
+    return await offer(call, service, sameDay).catch(() => none);
   }
 
   return { find, offer, stillListed, alternativesTo };

@@ -43,7 +43,7 @@ describe('check_availability with an asked clock time', () => {
     expect(result.say).toMatch(
       / at 3 PM Eastern Time is free\. I also have 2:30 PM or 3:30 PM\. Would that work\?$/,
     );
-    expect(result.searched).toMatchObject({ part_of_day: 'afternoon', time: '15:00', time_free: true });
+    expect(result.searched).toMatchObject({ part_of_day: 'any', time: '15:00', time_free: true });
   });
 
   it('offers the nearest free times first when the asked time is taken, and says the asked time is not free', async () => {
@@ -90,6 +90,21 @@ describe('check_availability with an asked clock time', () => {
     expect(clocks(taken)).toEqual(['09:00', '11:00', '11:30']);
     expect(taken.say).toMatch(
       /^Sorry, someone just took that time\. The nearest times I have are .+\. Would one of those work\?$/,
+    );
+  });
+
+  it('searches the whole day around the asked time, across the morning and afternoon', async () => {
+    const result = await tool(newCall(), 'check_availability', { date: freeDay, time: '11:45' });
+    expect(clocks(result).slice(0, 2)).toEqual(['11:30', '12:00']);
+    expect(result.say).toMatch(/^11:45 AM isn't free /);
+  });
+
+  it('names the days of the other times when a time was asked with no day', async () => {
+    const result = await tool(newCall(), 'check_availability', { time: '10:00' });
+    expect(result.ok).toBe(true);
+    expect(clocks(result)).toEqual(['10:00', '10:00', '10:00']);
+    expect(result.say).toMatch(
+      / at 10 AM Eastern Time is free\. I also have (?:tomorrow, )?\w+day, \w+ \d+ at 10 AM, or \w+day, \w+ \d+ at 10 AM Eastern Time\./,
     );
   });
 

@@ -163,7 +163,7 @@ describe('npm run provision', () => {
     expect(secret.VAPI_ASSISTANT_ID).toBe(vapi.list('assistant')[0]?.id);
     expect(secret.VAPI_PHONE_NUMBER_ID).toBe(vapi.list('phone-number')[0]?.id);
     expect(result.checklist[0]).toBe(
-      `Call ${NUMBER} now: the assistant answers and books into ${sandbox.user.name}'s Calendly.`,
+      `Call ${NUMBER} in 5 minutes (once the functions have read the new ids): the assistant answers and books into ${sandbox.user.name}'s Calendly.`,
     );
 
     // The stack reads only its secret (through the mocked Secrets Manager) and the vendors' base URLs.
@@ -292,7 +292,9 @@ describe('npm run provision', () => {
     const subscriptions = sandbox.state().webhook_subscriptions as Array<{ events: string[]; uri: string }>;
     expect(subscriptions).toHaveLength(1);
     expect(subscriptions[0]?.events).toEqual(['invitee.created', 'invitee.canceled']);
-    expect(secret.CALENDLY_WEBHOOK_SUBSCRIPTION_URI).toBe(subscriptions[0]?.uri);
+    expect(secret.CALENDLY_WEBHOOK_SUBSCRIPTION_URI).toMatch(
+      new RegExp(`^${subscriptions[0]?.uri}#key=[0-9a-f]{8}$`),
+    );
   });
 
   it('updates the credential, and only it, when the server secret was rotated', async () => {
@@ -309,6 +311,38 @@ describe('npm run provision', () => {
     expect(
       vapi.list('tool').every((tool) => (tool.server as { credentialId: string }).credentialId === after?.id),
     ).toBe(true);
+  });
+
+  it('re-creates the Calendly webhook when the signing key in the secret changed', async () => {
+    secret.CALENDLY_WEBHOOK_SIGNING_KEY = 'a-rotated-signing-key-0123456789';
+    const result = await run();
+    expect(result.rows.filter((row) => row.action !== 'unchanged')).toEqual([
+      expect.objectContaining({
+        resource: 'Calendly webhook',
+        action: 'recreate',
+        note: 'its signing key is not the one in the secret',
+      }),
+    ]);
+    expect((await run()).rows.every((row) => row.action === 'unchanged')).toBe(true);
+  });
+
+  it("leaves another stage's tools of the same names alone", async () => {
+    const before = vapi.list('tool');
+    const other = await stackTarget(STAGE, environment());
+    const elsewhere = {
+      ...other,
+      stage: 'other',
+      baseUrl: 'https://other.example.com',
+      endpoints: { ...other.endpoints, tools: 'https://other.example.com/vapi/tools' },
+    };
+    const planned = await provision({ target: elsewhere, config: CONFIG, dryRun: true });
+    expect(planned.rows.filter((row) => row.resource === 'Vapi tool').map((row) => row.action)).toEqual([
+      'create',
+      'create',
+      'create',
+      'create',
+    ]);
+    expect(vapi.list('tool')).toEqual(before);
   });
 
   it('keeps credentials given in the environment in the secret, never printing them', async () => {

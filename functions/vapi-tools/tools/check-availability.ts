@@ -4,6 +4,7 @@ import type { SlotOffer } from '../../../shared/domain/open-slots.ts';
 import { weekdayOf } from '../../../shared/domain/time/calendar-day.ts';
 import { PARTS_OF_DAY } from '../../../shared/domain/time/parts-of-day.ts';
 import type { SearchWindow } from '../../../shared/domain/time/resolve-window.ts';
+import { inZone } from '../../../shared/domain/time/zone.ts';
 import {
   type AvailabilityOutcome,
   checkAvailability,
@@ -98,6 +99,17 @@ export function sayProblem(problem: RequestProblem): string {
   }
 }
 
+/** What a result carries of a refused request: why, and what was given; the rest went into `say`. */
+function detailsOf(problem: RequestProblem): Record<string, unknown> {
+  const given = problem as Partial<Record<'date' | 'when' | 'time', string>>;
+  return {
+    reason: problem.reason,
+    ...(given.date === undefined ? {} : { date: given.date }),
+    ...(given.when === undefined ? {} : { when: given.when }),
+    ...(given.time === undefined ? {} : { time: given.time }),
+  };
+}
+
 /** The words for what was offered: the asked time first when free, else the nearest, else the next openings. */
 export function sayOffer(asked: SearchWindow, offer: SlotOffer, now: Date): string {
   const { zone } = asked;
@@ -111,7 +123,12 @@ export function sayOffer(asked: SearchWindow, offer: SlotOffer, now: Date): stri
     return `I don't see any openings ${speakWindow(asked, context)}. The next ones are ${list}. Would one of those work?`;
   }
   if (offer.askedTimeFree === true) {
-    const also = others.length > 0 ? ` I also have ${timesOf(others, zone)}.` : '';
+    // The others are spoken as clock times when they fall on the day just named, else with their days.
+    const sameDay = others.every(
+      (slot) => inZone(Date.parse(slot.start), zone).day === inZone(Date.parse(first.start), zone).day,
+    );
+    const rest = sameDay ? timesOf(others, zone) : listOf(others, zone, now);
+    const also = others.length > 0 ? ` I also have ${rest}.` : '';
     return `${listOf([first], zone, now)} is free.${also} Would that work?`;
   }
   if (offer.askedTimeFree === false && asked.askedTime !== null) {
@@ -132,7 +149,7 @@ function answerOf(outcome: AvailabilityOutcome, now: Date): ToolAnswer {
     case 'no_services':
       return new ToolError('no_services', 'There is nothing I can book right now, sorry.');
     case 'unusable_request':
-      return new ToolError('invalid_arguments', sayProblem(outcome.problem), { ...outcome.problem });
+      return new ToolError('invalid_arguments', sayProblem(outcome.problem), detailsOf(outcome.problem));
     case 'offered': {
       const { asked, offer, zone } = outcome;
       const time =

@@ -12,13 +12,13 @@ function padded(core: string): RegExp {
   return new RegExp(`^\\s*(?:${core})\\s*$`);
 }
 
-/** Between `min` (at least 1) and `max` characters once trimmed, as one pattern. */
-function lengthPattern(min: number, max: number): RegExp {
+/** Between `min` (at least 1) and `max` characters once trimmed, as the core of one pattern. */
+function lengthCore(min: number, max: number): string {
   if (min < 1 || max < min) throw new RangeError(`bad length ${min}..${max}`);
   // First and last non-space characters bound the trimmed text; the middle may hold anything.
-  if (max === 1) return padded('\\S');
+  if (max === 1) return '\\S';
   const middle = `[\\s\\S]{${Math.max(0, min - 2)},${max - 2}}`;
-  return padded(min === 1 ? `\\S(?:${middle}\\S)?` : `\\S${middle}\\S`);
+  return min === 1 ? `\\S(?:${middle}\\S)?` : `\\S${middle}\\S`;
 }
 
 /** Each field's rule in words, for people (the README's tool table); the pattern is the rule itself. */
@@ -30,21 +30,25 @@ export function ruleOf(field: z.ZodMiniType): string | undefined {
   return RULES.get(field) ?? (def.innerType ? ruleOf(def.innerType) : undefined);
 }
 
-function string(pattern: RegExp, description: string, rule: string) {
-  const field = z.string().check(z.regex(pattern), z.trim(), z.describe(description));
+/** How a text field was built, so `optional` can build its blank-allowing twin. */
+const TEXT_SPECS = new WeakMap<z.ZodMiniType, { core: string; description: string; rule: string }>();
+
+function string(core: string, description: string, rule: string) {
+  const field = z.string().check(z.regex(padded(core)), z.trim(), z.describe(description));
   RULES.set(field, rule);
+  TEXT_SPECS.set(field, { core, description, rule });
   return field;
 }
 
 /** Free text of `min`..`max` characters (trimmed). */
 export function text(description: string, length: { min?: number; max: number }) {
   const min = length.min ?? 1;
-  return string(lengthPattern(min, length.max), description, `${min} to ${length.max} characters`);
+  return string(lengthCore(min, length.max), description, `${min} to ${length.max} characters`);
 }
 
 /** Text matching `core` whole (trimmed); write letters of both cases into `core` where case does not matter. */
 export function matching(core: string, description: string) {
-  return string(padded(core), description, `\`${core}\``);
+  return string(core, description, `\`${core}\``);
 }
 
 /**
@@ -56,7 +60,7 @@ const ZOD_EMAIL = (z.email()._zod.def as { pattern: RegExp }).pattern;
 const EMAIL_CORE = `(?=\\S{1,254}\\s*$)${ZOD_EMAIL.source.replace(/^\^|\$$/g, '')}`;
 
 export function email(description: string) {
-  return string(padded(EMAIL_CORE), description, "an email address (zod's rule), at most 254 characters");
+  return string(EMAIL_CORE, description, "an email address (zod's rule), at most 254 characters");
 }
 
 /** One of `values`, exactly as written. */
@@ -66,8 +70,16 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
   return field;
 }
 
-/** Not required; null counts as not given (a model sends null for an argument it has nothing for). */
-export const optional = z.nullish;
+/**
+ * Not required: left out, null, or (for text) blank all count as not given, as a model sends null or ""
+ * for an argument it has nothing for; blank is written into the pattern, so the schema Vapi gets allows it too.
+ */
+export function optional<T extends z.ZodMiniType>(field: T) {
+  const spec = TEXT_SPECS.get(field);
+  if (!spec) return z.nullish(field);
+  const blankOrText = string(`(?:${spec.core})?`, spec.description, `${spec.rule}, or blank`);
+  return z.nullish(blankOrText as unknown as T);
+}
 
 /** The argument of the tools that act on a hold. */
 export const holdId = text('The hold_id that hold_slot returned.', { min: 3, max: 40 });

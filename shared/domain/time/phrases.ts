@@ -27,8 +27,8 @@
  *   are returned as such; ./resolve-window.ts refuses them with what today is.
  * - Parts of day: morning, afternoon, evening (also night, tonight); noon, midday and lunch(time) count as
  *   afternoon; "after lunch" afternoon, "before noon" morning, "after work" evening. A clock time is the
- *   time asked for and gives the part it falls in (without AM/PM, 1 to 6 are PM: nobody books at 3 AM);
- *   "after 3", "before 3" and "by 3" ask for no time and drop the part (the whole day is searched). Two different parts ("morning or afternoon")
+ *   time asked for and names no part (the day is searched around it; without AM/PM, 1 to 6 are PM:
+ *   nobody books at 3 AM); "after 3", "before 3" and "by 3" ask for no time and drop the part. Two different parts ("morning or afternoon")
  *   mean any.
  * - Several day expressions must agree: they are intersected ("tuesday next week", "monday the 30th",
  *   "tuesday december 1st"); a weekday that does not fit is an error that says which weekday it is.
@@ -47,7 +47,7 @@ import {
   type Weekday,
   weekdayOf,
 } from './calendar-day.ts';
-import { type PartOfDay, partOfDayAtHour } from './parts-of-day.ts';
+import type { PartOfDay } from './parts-of-day.ts';
 
 /** A local clock time, 24-hour. */
 export interface ClockTime {
@@ -627,10 +627,7 @@ function partWords(scan: Scan, index: number): number {
   return 1;
 }
 
-/**
- * "at 3", "3pm", "2:30", "around 10 am": the time asked for, and the part of day it falls in; "after 4",
- * "by 11": no time, and any part of day.
- */
+/** "at 3", "3pm", "2:30", "around 10 am": the time asked for; "after 4", "by 11": no time, and any part of day. */
 function clockTime(scan: Scan, index: number): number {
   const { tokens } = scan;
   const prefix = ['at', 'around', 'about', 'by', 'after', 'before'].includes(at(tokens, index)) ? 1 : 0;
@@ -654,10 +651,14 @@ function clockTime(scan: Scan, index: number): number {
     // Without AM or PM, "at 3" on a booking line means 3 PM: nobody books at 3 AM.
     hour += 12;
   }
-  // "after 3" or "by 3" spans parts of the day; the whole day is searched rather than guessing.
+  // "after 3" or "by 3" spans parts of the day; the whole day is searched rather than guessing. An exact
+  // time names no part: the day is searched around it, so 11:45 still finds noon.
   const bound = ['after', 'before', 'by'].includes(at(tokens, index));
-  addPart(scan, bound ? 'any' : partOfDayAtHour(hour));
-  if (!bound) scan.found.times.add(`${hour}:${minute}`);
+  if (bound) addPart(scan, 'any');
+  else {
+    scan.found.times.add(`${hour}:${minute}`);
+    scan.found.understood = true;
+  }
   return length;
 }
 

@@ -111,9 +111,10 @@ function requestedDays(input: SearchWindowInput, today: string): Requested {
 
 /**
  * Resolves `check_availability`'s date / when / time / part_of_day against `now` in the business zone.
- * `date` (YYYY-MM-DD) wins over `when`; an explicit `partOfDay` wins over one in the phrase, and that over
- * the part an asked time falls in; `time` wins over a time in the phrase; with neither date nor phrase
- * the window is today and the next six days (DEFAULT_SPAN_DAYS calendar days).
+ * `date` (YYYY-MM-DD) wins over `when`; an explicit `partOfDay` wins over one in the phrase; `time` wins
+ * over a time in the phrase, and an asked time names no part (the whole day is searched around it, unless
+ * a part was asked for, which keeps a time inside it and drops one outside it); with neither date nor
+ * phrase the window is today and the next six days (DEFAULT_SPAN_DAYS calendar days).
  * The window starts no earlier than now and ends no later than now + horizonDays (calendar days in the
  * zone); firstDay/lastDay are narrowed to the days that still hold searchable time of the part of day.
  * Throws UnusableRequestError for unreadable, impossible, past or too-distant requests; ConfigError for
@@ -134,9 +135,11 @@ export function resolveSearchWindow(input: SearchWindowInput, context: SearchWin
   const nowMillis = now.getTime();
   const today = localDayOf(now, zone);
   const requested = requestedDays(input, today);
-  const time = askedTime ?? requested.phraseTime;
-  const timePart = askedTime === null ? null : partOfDayAtHour(askedTime.hour);
-  const partOfDay = input.partOfDay ?? timePart ?? requested.phrasePart ?? 'any';
+  const partOfDay = input.partOfDay ?? requested.phrasePart ?? 'any';
+  // A time outside the part of day asked for was not searched: it is not offered first, nor called taken.
+  const wanted = askedTime ?? requested.phraseTime;
+  const time =
+    wanted !== null && (partOfDay === 'any' || partOfDayAtHour(wanted.hour) === partOfDay) ? wanted : null;
   const hours = PART_OF_DAY_HOURS[partOfDay];
   const horizonMillis = plusLocalDays(now, horizonDays, zone);
   const lastBookableDay = localDayOf(horizonMillis - 1, zone);

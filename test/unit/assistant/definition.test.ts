@@ -9,36 +9,17 @@ import { systemPrompt } from '../../../assistant/prompt.ts';
 import { TOOL_ERROR_CODES } from '../../../functions/vapi-tools/tool-answer.ts';
 import { TOOLS } from '../../../functions/vapi-tools/tools/catalog.ts';
 import { FUNCTIONS, ROUTES } from '../../../infra/routes.ts';
-import { conformanceProblems, type Nesting } from '../../fixtures/vapi-spec/conformance.ts';
+import {
+  ASSISTANT_NESTING,
+  conformanceProblems,
+  TOOL_NESTING,
+} from '../../fixtures/vapi-spec/conformance.ts';
 
 const CONFIG = parseAssistantConfig({ businessName: 'Riverside Dental', timezone: 'America/New_York' });
 const WIRING = {
   baseUrl: 'https://api.example.com/prod/',
   credentialId: 'cred-1',
   toolIds: Object.fromEntries(TOOLS.map((tool) => [tool.name, `tool-${tool.name}`])),
-};
-
-const ASSISTANT_NESTING: Nesting = {
-  model: 'OpenAIModel',
-  'model.tools[]': 'CreateEndCallToolDTO',
-  transcriber: 'DeepgramTranscriber',
-  voice: 'VapiVoice',
-  startSpeakingPlan: 'StartSpeakingPlan',
-  'startSpeakingPlan.smartEndpointingPlan': 'LivekitSmartEndpointingPlan',
-  stopSpeakingPlan: 'StopSpeakingPlan',
-  'hooks[]': 'CallHookCustomerSpeechTimeout',
-  'hooks[].options': 'CustomerSpeechTimeoutOptions',
-  'hooks[].do[]': (action) => (action.type === 'say' ? 'SayHookAction' : 'ToolCallHookAction'),
-  'hooks[].do[].tool': 'CreateEndCallToolDTO',
-  server: 'Server',
-};
-
-const TOOL_NESTING: Nesting = {
-  function: 'OpenAIFunction',
-  'function.parameters': 'OpenAIFunctionParameters',
-  'function.parameters.properties': '*JsonSchema',
-  server: 'Server',
-  'messages[]': 'ToolMessageStart',
 };
 
 describe('the assistant config', () => {

@@ -133,6 +133,13 @@ describe('the generated Vapi function tools', () => {
     expect(validate({ ...VALID.hold_slot, slot_id: 'x3' })).toBe(false);
   });
 
+  it('take blank optional text as not given, on both sides (models send "" for nothing)', () => {
+    const args = { date: '', when: 'tomorrow', time: ' ', service: '' };
+    expect(byName('check_availability').parameters.safeParse(args).success).toBe(true);
+    expect(ajv.compile(parametersOf(byName('check_availability')))(args)).toBe(true);
+    expect(byName('hold_slot').parameters.safeParse({ ...VALID.hold_slot, name: '' }).success).toBe(false);
+  });
+
   it('list part_of_day values and required arguments', () => {
     const check = parametersOf(byName('check_availability'));
     expect(check.properties.part_of_day?.enum).toEqual(['morning', 'afternoon', 'evening', 'any']);

@@ -30,6 +30,7 @@ function sayOf(phrase: string, today: string): string {
 
 describe('interpretWhen', () => {
   describe('on Thursday 2026-11-26', () => {
+    // A clock time names no part of day (it is the time asked for): see 'the clock time asked for'.
     const rows: Row[] = [
       ['today', THURSDAY, THURSDAY, null],
       ['tonight', THURSDAY, THURSDAY, 'evening'],
@@ -113,20 +114,20 @@ describe('interpretWhen', () => {
       ['evening', null, null, 'evening'],
       ['noon', null, null, 'afternoon'],
       ['tomorrow at noon', '2026-11-27', '2026-11-27', 'afternoon'],
-      ['tomorrow at 2:30 pm', '2026-11-27', '2026-11-27', 'afternoon'],
-      ['tomorrow at 2:30p.m.', '2026-11-27', '2026-11-27', 'afternoon'],
-      ['tomorrow 3pm', '2026-11-27', '2026-11-27', 'afternoon'],
-      ['tomorrow at 10', '2026-11-27', '2026-11-27', 'morning'],
-      ["tomorrow at 3 o'clock", '2026-11-27', '2026-11-27', 'afternoon'],
-      ['tomorrow at 3', '2026-11-27', '2026-11-27', 'afternoon'],
-      ['tomorrow at 7 pm', '2026-11-27', '2026-11-27', 'evening'],
-      ['tomorrow at 17:30', '2026-11-27', '2026-11-27', 'evening'],
+      ['tomorrow at 2:30 pm', '2026-11-27', '2026-11-27', null],
+      ['tomorrow at 2:30p.m.', '2026-11-27', '2026-11-27', null],
+      ['tomorrow 3pm', '2026-11-27', '2026-11-27', null],
+      ['tomorrow at 10', '2026-11-27', '2026-11-27', null],
+      ["tomorrow at 3 o'clock", '2026-11-27', '2026-11-27', null],
+      ['tomorrow at 3', '2026-11-27', '2026-11-27', null],
+      ['tomorrow at 7 pm', '2026-11-27', '2026-11-27', null],
+      ['tomorrow at 17:30', '2026-11-27', '2026-11-27', null],
       ['tomorrow after lunch', '2026-11-27', '2026-11-27', 'afternoon'],
       ['tomorrow before noon', '2026-11-27', '2026-11-27', 'morning'],
       ['tomorrow after work', '2026-11-27', '2026-11-27', 'evening'],
       ['tomorrow after 3', '2026-11-27', '2026-11-27', 'any'],
       ['tomorrow by 11 am', '2026-11-27', '2026-11-27', 'any'],
-      ['tomorrow around 10', '2026-11-27', '2026-11-27', 'morning'],
+      ['tomorrow around 10', '2026-11-27', '2026-11-27', null],
       ['tomorrow morning or afternoon', '2026-11-27', '2026-11-27', 'any'],
       ['late afternoon tomorrow', '2026-11-27', '2026-11-27', 'afternoon'],
       ['um, next tuesday afternoon please', '2026-12-01', '2026-12-01', 'afternoon'],

@@ -204,15 +204,15 @@ describe('resolveSearchWindow', () => {
   });
 
   describe('an asked clock time', () => {
-    it('takes `time` (HH:MM) and searches the part of day it falls in', () => {
+    it('takes `time` (HH:MM) and searches the whole day around it', () => {
       expect(resolve({ date: '2026-11-30', time: '15:00' })).toMatchObject({
         askedTime: { hour: 15, minute: 0 },
-        partOfDay: 'afternoon',
+        partOfDay: 'any',
         firstDay: '2026-11-30',
       });
       expect(resolve({ date: '2026-11-30', time: ' 9:30 ' })).toMatchObject({
         askedTime: { hour: 9, minute: 30 },
-        partOfDay: 'morning',
+        partOfDay: 'any',
       });
     });
 
@@ -226,14 +226,22 @@ describe('resolveSearchWindow', () => {
       });
     });
 
-    it('lets `time` win over the phrase, and an explicit part of day over the part the time falls in', () => {
+    it('lets `time` win over the phrase; an asked part of day keeps a time inside it and drops one outside', () => {
       expect(resolve({ when: 'monday at 3', time: '11:00' })).toMatchObject({
+        askedTime: { hour: 11, minute: 0 },
+      });
+      expect(resolve({ date: '2026-11-30', time: '11:00', partOfDay: 'morning' })).toMatchObject({
         askedTime: { hour: 11, minute: 0 },
         partOfDay: 'morning',
       });
-      expect(resolve({ date: '2026-11-30', time: '11:00', partOfDay: 'any' })).toMatchObject({
-        askedTime: { hour: 11, minute: 0 },
-        partOfDay: 'any',
+      // 3 PM was never searched in the morning: no time to put first, nor to call taken.
+      expect(resolve({ date: '2026-11-30', time: '15:00', partOfDay: 'morning' })).toMatchObject({
+        askedTime: null,
+        partOfDay: 'morning',
+      });
+      expect(resolve({ when: 'monday afternoon at 3' })).toMatchObject({
+        askedTime: { hour: 15, minute: 0 },
+        partOfDay: 'afternoon',
       });
     });
 
