@@ -28,9 +28,6 @@ export interface WebhookSubscription {
 export function calendlyApi(baseUrl: string, token: string) {
   const api = vendorApi('Calendly', baseUrl, { authorization: `Bearer ${token}` });
   return {
-    get writes() {
-      return api.writes;
-    },
     async me(): Promise<CalendlyUser> {
       const { resource } = await api.request<{
         resource: { uri: string; name: string; current_organization: string };

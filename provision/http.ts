@@ -12,8 +12,6 @@ const TIMEOUT_MS = 15_000;
 
 export interface VendorApi {
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
-  /** How many requests that change something were sent (POST, PATCH, PUT, DELETE). */
-  readonly writes: number;
 }
 
 function messageOf(body: unknown): string {
@@ -34,14 +32,9 @@ export function vendorApi(
   headers: Record<string, string>,
   options: { form?: boolean } = {},
 ): VendorApi {
-  let writes = 0;
   const root = baseUrl.replace(/\/+$/, '');
   return {
-    get writes() {
-      return writes;
-    },
     async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      if (method !== 'GET') writes += 1;
       const encoded =
         body === undefined
           ? undefined

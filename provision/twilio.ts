@@ -36,9 +36,6 @@ export function twilioNumbers(baseUrl: string, accountSid: string, authToken: st
     StatusCallbackMethod: resource.status_callback_method ?? '',
   });
   return {
-    get writes() {
-      return api.writes;
-    },
     /** The account's number `e164`; a number the account does not have stops provisioning. */
     async find(e164: string): Promise<IncomingNumber> {
       const page = await api.request<{ incoming_phone_numbers: IncomingNumberResource[] }>(

@@ -16,15 +16,11 @@ export interface VapiApi {
   list(collection: VapiCollection): Promise<VapiResource[]>;
   create(collection: VapiCollection, body: object): Promise<VapiResource>;
   update(collection: VapiCollection, id: string, body: object): Promise<VapiResource>;
-  readonly writes: number;
 }
 
 export function vapiApi(baseUrl: string, apiKey: string): VapiApi {
   const api: VendorApi = vendorApi('Vapi', baseUrl, { authorization: `Bearer ${apiKey}` });
   return {
-    get writes() {
-      return api.writes;
-    },
     async list(collection) {
       const page = await api.request<VapiResource[] | { results?: VapiResource[] }>(
         'GET',
