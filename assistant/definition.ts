@@ -4,7 +4,7 @@
  * tool catalog (./tools.ts) and where the stack answers. `npm run assistant:print` prints them.
  */
 import { TOOLS } from '../functions/vapi-tools/tools/catalog.ts';
-import { VAPI_SERVER_TIMEOUT_SECONDS } from '../infra/routes.ts';
+import { routeUrl, VAPI_SERVER_TIMEOUT_SECONDS } from '../infra/routes.ts';
 import type { AssistantConfig } from './config.ts';
 import { systemPrompt } from './prompt.ts';
 import { type VapiFunctionTool, vapiFunctionTool } from './tools.ts';
@@ -42,7 +42,7 @@ export function toolRequests(wiring: Pick<Wiring, 'baseUrl' | 'credentialId'>): 
     ...vapiFunctionTool(tool),
     async: false,
     server: {
-      url: under(wiring.baseUrl, '/vapi/tools'),
+      url: routeUrl(wiring.baseUrl, '/vapi/tools'),
       timeoutSeconds: VAPI_SERVER_TIMEOUT_SECONDS,
       credentialId: wiring.credentialId,
     },
@@ -51,9 +51,6 @@ export function toolRequests(wiring: Pick<Wiring, 'baseUrl' | 'credentialId'>): 
       : {}),
   }));
 }
-
-/** `path` under the base URL, which may carry a path of its own (a tunnel, a stage). */
-const under = (baseUrl: string, path: string) => `${baseUrl.replace(/\/+$/, '')}${path}`;
 
 const fill = (text: string, config: AssistantConfig) =>
   text.replaceAll('{businessName}', config.businessName);
@@ -130,7 +127,7 @@ export function assistantRequest(config: AssistantConfig, wiring: Wiring) {
     endCallMessage: fill('Thanks for calling {businessName}. Goodbye!', config),
     serverMessages: [...SERVER_MESSAGES],
     server: {
-      url: under(wiring.baseUrl, '/vapi/events'),
+      url: routeUrl(wiring.baseUrl, '/vapi/events'),
       timeoutSeconds: VAPI_SERVER_TIMEOUT_SECONDS,
       credentialId: wiring.credentialId,
     },

@@ -41,3 +41,10 @@ export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${ro
 
 /** Entry file of a function, relative to the repository root. */
 export const functionEntry = (name: FunctionName): string => `functions/${name}/handler.ts`;
+
+export type RoutePath = (typeof ROUTES)[number]['path'];
+
+/** A route's public URL under `baseUrl`, which may carry a path of its own (a tunnel, a stage). */
+export function routeUrl(baseUrl: string, path: RoutePath): string {
+  return `${baseUrl.replace(/\/+$/, '')}${path}`;
+}

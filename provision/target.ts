@@ -11,7 +11,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { envFilePath, readEnvFile, resolveLocalSettings } from '../infra/local/env-file.ts';
-import { ROUTES } from '../infra/routes.ts';
+import { routeUrl } from '../infra/routes.ts';
 import { ProvisionError } from './http.ts';
 
 /** Where each vendor must send its requests. */
@@ -42,20 +42,13 @@ export interface Target {
   settingsFrom: string;
 }
 
-function path(route: string): string {
-  const found = ROUTES.find((candidate) => candidate.path === route);
-  if (!found) throw new Error(`no route ${route}`);
-  return found.path;
-}
-
 export function endpointsUnder(baseUrl: string): Endpoints {
-  const root = baseUrl.replace(/\/+$/, '');
   return {
-    voice: `${root}${path('/twilio/voice')}`,
-    status: `${root}${path('/twilio/status')}`,
-    tools: `${root}${path('/vapi/tools')}`,
-    events: `${root}${path('/vapi/events')}`,
-    calendly: `${root}${path('/calendly/webhook')}`,
+    voice: routeUrl(baseUrl, '/twilio/voice'),
+    status: routeUrl(baseUrl, '/twilio/status'),
+    tools: routeUrl(baseUrl, '/vapi/tools'),
+    events: routeUrl(baseUrl, '/vapi/events'),
+    calendly: routeUrl(baseUrl, '/calendly/webhook'),
   };
 }
 

@@ -11,7 +11,7 @@ import type { EventTypeInfo, Store } from './ports.ts';
 import { overlapsOccupied } from './slot-cells.ts';
 import { addDays } from './time/calendar-day.ts';
 import { isoInstant } from './time/instant.ts';
-import type { ClockTime } from './time/phrases.ts';
+import { type ClockTime, clockText } from './time/phrases.ts';
 import { isWithinWindow, resolveSearchWindow, type SearchWindow } from './time/resolve-window.ts';
 import { inZone, localDayOf, localHourMillis } from './time/zone.ts';
 
@@ -51,11 +51,6 @@ export interface OpenSlotFinder {
 
 /** With an asked time, this many choices: the time itself (or its nearest) and the nearest around it. */
 export const ASKED_TIME_CHOICES = 3;
-
-/** "15:00" for a clock time, as the window's `time` input takes it. */
-function clockText(time: ClockTime): string {
-  return `${time.hour}:${String(time.minute).padStart(2, '0')}`;
-}
 
 /**
  * Starts nearest the asked time of day first (on any of the window's days, earlier days first on a tie),

@@ -3,6 +3,7 @@ import type { RequestProblem } from '../../../shared/domain/errors.ts';
 import type { SlotOffer } from '../../../shared/domain/open-slots.ts';
 import { weekdayOf } from '../../../shared/domain/time/calendar-day.ts';
 import { PARTS_OF_DAY } from '../../../shared/domain/time/parts-of-day.ts';
+import { clockText } from '../../../shared/domain/time/phrases.ts';
 import type { SearchWindow } from '../../../shared/domain/time/resolve-window.ts';
 import { inZone } from '../../../shared/domain/time/zone.ts';
 import {
@@ -152,9 +153,7 @@ function answerOf(outcome: AvailabilityOutcome, now: Date): ToolAnswer {
       return new ToolError('invalid_arguments', sayProblem(outcome.problem), detailsOf(outcome.problem));
     case 'offered': {
       const { asked, offer, zone } = outcome;
-      const time =
-        asked.askedTime &&
-        `${String(asked.askedTime.hour).padStart(2, '0')}:${String(asked.askedTime.minute).padStart(2, '0')}`;
+      const time = asked.askedTime && clockText(asked.askedTime);
       return {
         ok: true,
         say: sayOffer(asked, offer, now),

@@ -55,6 +55,11 @@ export interface ClockTime {
   minute: number;
 }
 
+/** "09:30", "15:00": a clock time as the `time` argument writes it. */
+export function clockText(time: ClockTime): string {
+  return `${String(time.hour).padStart(2, '0')}:${String(time.minute).padStart(2, '0')}`;
+}
+
 /**
  * What a phrase names: an inclusive range of calendar days (null: no particular day), a part of day, and
  * the clock time asked for ("at 3", "2:30 pm"; null for none, for a bound such as "after 4", or for two).
