@@ -13,10 +13,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Booking } from '../../domain/model.ts';
 import type { BookingRepository, ClaimOutcome } from '../../domain/ports.ts';
-import { moveCells } from './cells.ts';
 import { BookingItemSchema, toBooking } from './items.ts';
-import { keys, PENDING_PARTITION, ttlSeconds } from './keys.ts';
-import { pendingSortKey } from './slot-lock.ts';
+import { keys, PENDING_PARTITION } from './keys.ts';
 import { TABLE_SCHEMA } from './table-schema.ts';
 import {
   backoff,
@@ -24,12 +22,13 @@ import {
   isTransactionConflict,
   updateUnlessConditionFails,
 } from './transactions.ts';
+import { createTransitions, type UpdateSpec } from './transitions.ts';
 
 const MAX_ATTEMPTS = 5;
-/** Finished bookings stay a year after the appointment, then TTL removes them. */
-const BOOKING_RETENTION_MS = 365 * 24 * 3600 * 1000;
 
 export function createBookingRepository(db: DynamoDBDocumentClient, tableName: string): BookingRepository {
+  const to = createTransitions(tableName);
+
   async function readRaw(bookingId: string) {
     const { Item } = await db.send(
       new GetCommand({ TableName: tableName, Key: keys.booking(bookingId), ConsistentRead: true }),
@@ -61,39 +60,8 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                ConditionCheck: {
-                  TableName: tableName,
-                  Key: keys.slot(item.slot.eventTypeUri, item.slot.start),
-                  ConditionExpression: 'holdId = :holdId AND fence = :fence AND #state = :booking',
-                  ExpressionAttributeNames: { '#state': 'state' },
-                  ExpressionAttributeValues: {
-                    ':holdId': item.holdId,
-                    ':fence': item.fence,
-                    ':booking': 'booking',
-                  },
-                },
-              },
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.booking(bookingId),
-                  UpdateExpression:
-                    'SET #status = :posting, postingStartedAt = :now, updatedAt = :now, attempts = :nextAttempts, ' +
-                    'dueAt = :leaseEnd, pendingSk = :pendingSk',
-                  ConditionExpression: '#status = :status AND attempts = :attempts',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: {
-                    ':posting': 'posting',
-                    ':status': item.status,
-                    ':now': nowMs,
-                    ':attempts': item.attempts,
-                    ':nextAttempts': item.attempts + 1,
-                    ':leaseEnd': nowMs + options.staleAfterMs,
-                    ':pendingSk': pendingSortKey(nowMs + options.staleAfterMs, bookingId),
-                  },
-                },
-              },
+              to.slot.stillBooking(item),
+              to.booking.claim(item, nowMs, nowMs + options.staleAfterMs),
             ],
           }),
         );
@@ -119,62 +87,9 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     throw new Error('could not claim the booking: it kept changing');
   }
 
-  /**
-   * Final states get a retention TTL and leave the pending index, unless the caller is still owed the
-   * outcome SMS: then the booking stays there, due now, until `claimSms` takes it out, so a worker that dies
-   * between recording the outcome and texting is finished by the sweeper.
-   */
-  function finishBooking(booking: Booking, set: Record<string, unknown>, now: number, smsOwed: boolean) {
-    const names: Record<string, string> = { '#status': 'status', '#ttl': 'ttl' };
-    const values: Record<string, unknown> = {
-      ':posting': 'posting',
-      ':queued': 'queued',
-      ':now': now,
-      ':ttl': ttlSeconds(Date.parse(booking.slot.start) + BOOKING_RETENTION_MS),
-    };
-    const assignments = ['updatedAt = :now', '#ttl = :ttl'];
-    for (const [name, value] of Object.entries(set)) {
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      assignments.push(`#${name} = :${name}`);
-    }
-    const { partitionKey, sortKey } = TABLE_SCHEMA.pendingIndex;
-    let removals = `REMOVE ${partitionKey}, ${sortKey}, postingStartedAt`;
-    if (smsOwed) {
-      assignments.push('dueAt = :now', `${sortKey} = :pendingSk`);
-      values[':pendingSk'] = pendingSortKey(now, booking.bookingId);
-      removals = 'REMOVE postingStartedAt';
-    }
-    return {
-      TableName: tableName,
-      Key: keys.booking(booking.bookingId),
-      UpdateExpression: `SET ${assignments.join(', ')} ${removals}`,
-      ConditionExpression: '#status IN (:posting, :queued)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-    };
-  }
-
-  function slotTransition(booking: Booking, set: string, values: Record<string, unknown>) {
-    return {
-      TableName: tableName,
-      Key: keys.slot(booking.slot.eventTypeUri, booking.slot.start),
-      UpdateExpression: set,
-      ConditionExpression: 'holdId = :holdId AND fence = :fence AND #state = :booking',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: {
-        ':holdId': booking.holdId,
-        ':fence': booking.fence,
-        ':booking': 'booking',
-        ...values,
-      },
-    };
-  }
-
   /** Frees the cells this booking's hold still owns, one by one; cells someone else owns now are left alone. */
   async function releaseOwnCells(booking: Booking): Promise<void> {
-    for (const item of moveCells(tableName, booking.slot, booking.holdId, 'released')) {
+    for (const item of to.cells.release(booking.slot, booking.holdId)) {
       await updateUnlessConditionFails(db, item.Update);
     }
   }
@@ -186,17 +101,21 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
   async function finish(
     booking: Booking,
     bookingSet: Record<string, unknown>,
-    slotUpdate: ReturnType<typeof slotTransition>,
+    slotUpdate: { Update: UpdateSpec },
     now: Date,
     options: { freesCells: boolean; smsOwed: boolean },
   ): Promise<Booking> {
     const { freesCells } = options;
-    const bookingUpdate = finishBooking(booking, bookingSet, now.getTime(), options.smsOwed);
-    const cells = freesCells ? moveCells(tableName, booking.slot, booking.holdId, 'released') : [];
+    const bookingUpdate = to.booking.finish(booking, bookingSet, {
+      from: ['posting', 'queued'],
+      nowMs: now.getTime(),
+      smsOwed: options.smsOwed,
+    });
+    const cells = freesCells ? to.cells.release(booking.slot, booking.holdId) : [];
     try {
       await db.send(
         new TransactWriteCommand({
-          TransactItems: [{ Update: slotUpdate }, { Update: bookingUpdate }, ...cells],
+          TransactItems: [slotUpdate, { Update: bookingUpdate }, ...cells],
         }),
       );
     } catch (error) {
@@ -221,46 +140,27 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     claim,
 
     markBooked(booking, calendly, now, { smsOwed }) {
-      return finish(
-        booking,
-        { status: 'booked', calendly, mayExist: false },
-        slotTransition(booking, 'SET #state = :booked', { ':booked': 'booked' }),
-        now,
-        { freesCells: false, smsOwed },
-      );
+      return finish(booking, { status: 'booked', calendly, mayExist: false }, to.slot.book(booking), now, {
+        freesCells: false,
+        smsOwed,
+      });
     },
 
     markFailed(booking, failure, now, { smsOwed }) {
       return finish(
         booking,
         { status: 'failed', failure },
-        slotTransition(booking, 'SET #state = :released REMOVE callId, holdId, expiresAt, bookingId', {
-          ':released': 'released',
-        }),
+        to.slot.release(booking.slot, { state: 'booking', holdId: booking.holdId, fence: booking.fence }),
         now,
         { freesCells: true, smsOwed },
       );
     },
 
     async unclaim(booking, { mayExist, retryAt }, now) {
-      await updateUnlessConditionFails(db, {
-        TableName: tableName,
-        Key: keys.booking(booking.bookingId),
-        UpdateExpression:
-          'SET #status = :queued, mayExist = :mayExist, updatedAt = :now, dueAt = :dueAt, pendingSk = :pendingSk ' +
-          'REMOVE postingStartedAt',
-        ConditionExpression: '#status = :posting AND attempts = :attempts',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':queued': 'queued',
-          ':posting': 'posting',
-          ':mayExist': mayExist,
-          ':now': now.getTime(),
-          ':attempts': booking.attempts,
-          ':dueAt': retryAt.getTime(),
-          ':pendingSk': pendingSortKey(retryAt.getTime(), booking.bookingId),
-        },
-      });
+      await updateUnlessConditionFails(
+        db,
+        to.booking.unclaim(booking, { mayExist, retryAt: retryAt.getTime(), nowMs: now.getTime() }),
+      );
     },
 
     async markCanceled(bookingId, inviteeUri, now) {
@@ -271,36 +171,9 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.booking(bookingId),
-                  UpdateExpression: 'SET #status = :canceled, updatedAt = :now',
-                  ConditionExpression: '#status = :booked AND calendly.inviteeUri = :inviteeUri',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: {
-                    ':canceled': 'canceled',
-                    ':booked': 'booked',
-                    ':inviteeUri': inviteeUri,
-                    ':now': now.getTime(),
-                  },
-                },
-              },
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.slot(booking.slot.eventTypeUri, booking.slot.start),
-                  UpdateExpression: 'SET #state = :released REMOVE callId, holdId, expiresAt, bookingId',
-                  ConditionExpression: 'bookingId = :bookingId AND #state = :booked',
-                  ExpressionAttributeNames: { '#state': 'state' },
-                  ExpressionAttributeValues: {
-                    ':released': 'released',
-                    ':booked': 'booked',
-                    ':bookingId': bookingId,
-                  },
-                },
-              },
-              ...moveCells(tableName, booking.slot, booking.holdId, 'released'),
+              to.booking.canceledInCalendly(bookingId, inviteeUri, now.getTime()),
+              to.slot.release(booking.slot, { state: 'booked', bookingId }),
+              ...to.cells.release(booking.slot, booking.holdId),
             ],
           }),
         );
@@ -314,32 +187,13 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     },
 
     async claimSms(bookingId, now) {
-      const claimed = await updateUnlessConditionFails(db, {
-        TableName: tableName,
-        Key: keys.booking(bookingId),
-        UpdateExpression: `SET smsSentAt = :now REMOVE ${TABLE_SCHEMA.pendingIndex.partitionKey}, ${TABLE_SCHEMA.pendingIndex.sortKey}`,
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(smsSentAt)',
-        ExpressionAttributeValues: { ':now': now.getTime() },
-      });
+      const claimed = await updateUnlessConditionFails(db, to.booking.claimSms(bookingId, now.getTime()));
       return claimed !== null;
     },
 
     async releaseSmsClaim(bookingId, now) {
-      const { partitionKey, sortKey } = TABLE_SCHEMA.pendingIndex;
       // Back into the pending index, so the SMS is retried even if no redelivery comes.
-      await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.booking(bookingId),
-          UpdateExpression: `SET dueAt = :now, ${partitionKey} = :pending, ${sortKey} = :pendingSk REMOVE smsSentAt`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: {
-            ':now': now.getTime(),
-            ':pending': PENDING_PARTITION,
-            ':pendingSk': pendingSortKey(now.getTime(), bookingId),
-          },
-        }),
-      );
+      await db.send(new UpdateCommand(to.booking.releaseSmsClaim(bookingId, now.getTime())));
     },
 
     async listDue(before, limit) {

@@ -71,3 +71,8 @@ export const PENDING_PARTITION = 'PENDING';
 
 /** Epoch seconds for the TTL attribute. */
 export const ttlSeconds = (epochMs: number): number => Math.ceil(epochMs / 1000);
+
+/** Sort key of the pending index: when the booking is due next, unique per booking. */
+export function pendingSortKey(dueAt: number, bookingId: string): string {
+  return `${new Date(dueAt).toISOString()}#${bookingId}`;
+}

@@ -1,0 +1,492 @@
+/**
+ * Every state transition of the slot lock, its cells, holds, the call's live holds and bookings, as one
+ * update builder each. Repositories compose these into transactions and read the answers; no condition or
+ * update expression for these items is written anywhere else.
+ *
+ *   slot    free -> held -> booking -> booked -> released      held | booking -> released
+ *   cell    free -> held -> booking -> released                held -> released
+ *   hold    held -> confirmed | released
+ *   booking queued <-> posting -> booked | failed ; booked -> canceled
+ *
+ * A condition on a held item always compares `expiresAt` itself: DynamoDB's TTL deletes lazily.
+ */
+import type { Booking, Hold, SlotRef } from '../../domain/model.ts';
+import { cellsOf } from '../../domain/slot-cells.ts';
+import { itemOf } from './items.ts';
+import { keys, PENDING_PARTITION, pendingSortKey, ttlSeconds } from './keys.ts';
+import { TABLE_SCHEMA } from './table-schema.ts';
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Lock items of past slots are kept a month for audits, then TTL removes them. */
+const SLOT_RETENTION_MS = 30 * DAY_MS;
+/** Finished bookings stay a year after the appointment, then TTL removes them. */
+const BOOKING_RETENTION_MS = 365 * DAY_MS;
+
+/** An update item of a transaction (also usable alone as UpdateItem input). */
+export interface UpdateSpec {
+  TableName: string;
+  Key: Record<string, string>;
+  UpdateExpression: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+  ReturnValuesOnConditionCheckFailure?: 'ALL_OLD';
+}
+
+/** Who a slot is released from: the hold that holds it, the booking it became, or the booked appointment. */
+export type SlotOwner =
+  | { state: 'held'; holdId: string }
+  | { state: 'booking'; holdId: string; fence: number }
+  | { state: 'booked'; bookingId: string };
+
+/** How long a held slot's items are kept: past its lease and its start, for support questions. */
+function retainUntil(hold: Hold): number {
+  return Math.max(hold.expiresAt, Date.parse(hold.slot.start)) + SLOT_RETENTION_MS;
+}
+
+export function createTransitions(tableName: string) {
+  const { partitionKey: pendingPk, sortKey: pendingSk } = TABLE_SCHEMA.pendingIndex;
+
+  const slot = {
+    /** free (absent, released, or held past its lease) -> held by `hold`; its fence is the previous one + 1. */
+    take(hold: Hold, nowMs: number) {
+      const { slot: ref } = hold;
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.slot(ref.eventTypeUri, ref.start),
+          UpdateExpression:
+            'SET #state = :held, callId = :callId, holdId = :holdId, fence = :fence, expiresAt = :expiresAt, ' +
+            '#start = :start, eventTypeUri = :eventTypeUri, #ttl = :ttl REMOVE bookingId',
+          ConditionExpression:
+            '(attribute_not_exists(pk) AND :prevFence = :zero) OR (fence = :prevFence AND ' +
+            '(#state = :released OR (#state = :held AND expiresAt <= :now)))',
+          ExpressionAttributeNames: { '#state': 'state', '#start': 'start', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':held': 'held',
+            ':released': 'released',
+            ':callId': hold.callId,
+            ':holdId': hold.holdId,
+            ':fence': hold.fence,
+            ':prevFence': hold.fence - 1,
+            ':zero': 0,
+            ':expiresAt': hold.expiresAt,
+            ':now': nowMs,
+            ':start': ref.start,
+            ':eventTypeUri': ref.eventTypeUri,
+            ':ttl': ttlSeconds(retainUntil(hold)),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      };
+    },
+
+    /** held by `hold` (same fence, lease not run out) -> booking `bookingId`. */
+    confirm(hold: Hold, bookingId: string, nowMs: number) {
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.slot(hold.slot.eventTypeUri, hold.slot.start),
+          UpdateExpression: 'SET #state = :booking, bookingId = :bookingId',
+          ConditionExpression: 'holdId = :holdId AND fence = :fence AND #state = :held AND expiresAt > :now',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':booking': 'booking',
+            ':held': 'held',
+            ':bookingId': bookingId,
+            ':holdId': hold.holdId,
+            ':fence': hold.fence,
+            ':now': nowMs,
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      };
+    },
+
+    /** A check, changing nothing: the slot is still `booking` for this booking's hold and fence. */
+    stillBooking(booking: Pick<Booking, 'slot' | 'holdId' | 'fence'>) {
+      return {
+        ConditionCheck: {
+          TableName: tableName,
+          Key: keys.slot(booking.slot.eventTypeUri, booking.slot.start),
+          ConditionExpression: 'holdId = :holdId AND fence = :fence AND #state = :booking',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':holdId': booking.holdId,
+            ':fence': booking.fence,
+            ':booking': 'booking',
+          },
+        },
+      };
+    },
+
+    /** booking (this hold, this fence) -> booked. */
+    book(booking: Booking) {
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.slot(booking.slot.eventTypeUri, booking.slot.start),
+          UpdateExpression: 'SET #state = :booked',
+          ConditionExpression: 'holdId = :holdId AND fence = :fence AND #state = :booking',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':booked': 'booked',
+            ':holdId': booking.holdId,
+            ':fence': booking.fence,
+            ':booking': 'booking',
+          },
+        },
+      };
+    },
+
+    /** The owner's state -> released: anyone may take the time again. */
+    release(ref: SlotRef, owner: SlotOwner) {
+      const values: Record<string, unknown> = { ':released': 'released', ':from': owner.state };
+      let condition: string;
+      if (owner.state === 'booked') {
+        condition = 'bookingId = :bookingId AND #state = :from';
+        values[':bookingId'] = owner.bookingId;
+      } else {
+        condition = 'holdId = :holdId AND #state = :from';
+        values[':holdId'] = owner.holdId;
+        if (owner.state === 'booking') {
+          condition += ' AND fence = :fence';
+          values[':fence'] = owner.fence;
+        }
+      }
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.slot(ref.eventTypeUri, ref.start),
+          UpdateExpression: 'SET #state = :released REMOVE callId, holdId, expiresAt, bookingId',
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      };
+    },
+  };
+
+  const cells = {
+    /** Every cell of the appointment: free -> held by the hold; each fails unless the cell is free at `nowMs`. */
+    claim(hold: Hold, nowMs: number) {
+      return cellsOf(hold.slot).map((cell) => ({
+        Update: {
+          TableName: tableName,
+          Key: keys.cell(cell),
+          UpdateExpression: 'SET #state = :held, holdId = :holdId, expiresAt = :expiresAt, #ttl = :ttl',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #state = :released OR (#state = :held AND expiresAt <= :now)',
+          ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':held': 'held',
+            ':released': 'released',
+            ':holdId': hold.holdId,
+            ':expiresAt': hold.expiresAt,
+            ':now': nowMs,
+            ':ttl': ttlSeconds(retainUntil(hold)),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      }));
+    },
+
+    /** The hold's cells -> booking (kept, without a lease, until released). */
+    confirm(ref: SlotRef, holdId: string) {
+      return cellsOf(ref).map((cell) => ({
+        Update: {
+          TableName: tableName,
+          Key: keys.cell(cell),
+          UpdateExpression: 'SET #state = :to REMOVE expiresAt',
+          ConditionExpression: 'holdId = :holdId',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':to': 'booking', ':holdId': holdId },
+        },
+      }));
+    },
+
+    /** The cells the hold still owns -> released; cells another hold owns now are not touched. */
+    release(ref: SlotRef, holdId: string) {
+      return cellsOf(ref).map((cell) => ({
+        Update: {
+          TableName: tableName,
+          Key: keys.cell(cell),
+          UpdateExpression: 'SET #state = :to REMOVE holdId, expiresAt',
+          ConditionExpression: 'holdId = :holdId',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':to': 'released', ':holdId': holdId },
+        },
+      }));
+    },
+  };
+
+  const hold = {
+    /** The hold item, written once. */
+    create(value: Hold) {
+      return {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.hold(value.holdId),
+            ...itemOf(value),
+            ttl: ttlSeconds(Date.parse(value.slot.start) + SLOT_RETENTION_MS),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+    },
+
+    /** A live hold of `callId` takes a corrected name and email. */
+    correct(holdId: string, callId: string, details: { name: string; email: string }): UpdateSpec {
+      return {
+        TableName: tableName,
+        Key: keys.hold(holdId),
+        UpdateExpression: 'SET #name = :name, email = :email',
+        ConditionExpression: '#status = :held AND callId = :callId',
+        ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':name': details.name,
+          ':email': details.email,
+          ':held': 'held',
+          ':callId': callId,
+        },
+      };
+    },
+
+    /** held -> confirmed as booking `bookingId`. */
+    confirm(holdId: string, bookingId: string) {
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.hold(holdId),
+          UpdateExpression: 'SET #status = :confirmed, bookingId = :bookingId',
+          ConditionExpression: '#status = :held',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':confirmed': 'confirmed', ':held': 'held', ':bookingId': bookingId },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      };
+    },
+
+    /** held -> released. */
+    release(holdId: string, nowMs: number) {
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.hold(holdId),
+          UpdateExpression: 'SET #status = :released, releasedAt = :now',
+          ConditionExpression: '#status = :held',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':released': 'released', ':held': 'held', ':now': nowMs },
+        },
+      };
+    },
+  };
+
+  const call = {
+    /**
+     * The call counts `value` among its live holds, replacing the set it was read with (`liveHolds`, at
+     * `version`): the version makes the live-hold cap check atomic.
+     */
+    addHold(value: Hold, seen: { version: number | null; liveHolds: Record<string, number>; nowMs: number }) {
+      const version = seen.version ?? 0;
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.call(value.callId),
+          UpdateExpression:
+            'SET callId = :callId, holds = :holds, version = :nextVersion, startedAt = if_not_exists(startedAt, :now)',
+          ConditionExpression:
+            seen.version === null
+              ? 'attribute_not_exists(pk)'
+              : 'version = :version OR attribute_not_exists(version)',
+          ExpressionAttributeValues: {
+            ':callId': value.callId,
+            ':holds': { ...seen.liveHolds, [value.holdId]: value.expiresAt },
+            ':nextVersion': version + 1,
+            ':now': seen.nowMs,
+            ...(seen.version === null ? {} : { ':version': version }),
+          },
+        },
+      };
+    },
+
+    /** The call stops counting the hold among its live ones (the version bump keeps the cap check honest). */
+    dropHold(value: Pick<Hold, 'callId' | 'holdId'>) {
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.call(value.callId),
+          UpdateExpression: 'REMOVE holds.#holdId ADD version :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#holdId': value.holdId },
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      };
+    },
+  };
+
+  /** SET clauses for `attributes`, with their names and values. */
+  function assignments(attributes: Record<string, unknown>) {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const clauses: string[] = [];
+    for (const [name, value] of Object.entries(attributes)) {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      clauses.push(`#${name} = :${name}`);
+    }
+    return { names, values, clauses };
+  }
+
+  const booking = {
+    /** A new booking, queued and due now: in the pending index, so the sweeper finds it if the queue loses it. */
+    create(value: Booking) {
+      return {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.booking(value.bookingId),
+            ...itemOf(value),
+            [pendingPk]: PENDING_PARTITION,
+            [pendingSk]: pendingSortKey(value.dueAt, value.bookingId),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+    },
+
+    /** queued (or posting past its lease) -> posting by this worker until `leaseEnd`. */
+    claim(seen: Pick<Booking, 'bookingId' | 'status' | 'attempts'>, nowMs: number, leaseEnd: number) {
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.booking(seen.bookingId),
+          UpdateExpression:
+            'SET #status = :posting, postingStartedAt = :now, updatedAt = :now, attempts = :nextAttempts, ' +
+            `dueAt = :leaseEnd, ${pendingSk} = :pendingSk`,
+          ConditionExpression: '#status = :status AND attempts = :attempts',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':posting': 'posting',
+            ':status': seen.status,
+            ':now': nowMs,
+            ':attempts': seen.attempts,
+            ':nextAttempts': seen.attempts + 1,
+            ':leaseEnd': leaseEnd,
+            ':pendingSk': pendingSortKey(leaseEnd, seen.bookingId),
+          },
+        },
+      };
+    },
+
+    /** posting (this attempt) -> queued, due at `retryAt`. */
+    unclaim(value: Booking, options: { mayExist: boolean; retryAt: number; nowMs: number }): UpdateSpec {
+      return {
+        TableName: tableName,
+        Key: keys.booking(value.bookingId),
+        UpdateExpression:
+          `SET #status = :queued, mayExist = :mayExist, updatedAt = :now, dueAt = :dueAt, ${pendingSk} = :pendingSk ` +
+          'REMOVE postingStartedAt',
+        ConditionExpression: '#status = :posting AND attempts = :attempts',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':queued': 'queued',
+          ':posting': 'posting',
+          ':mayExist': options.mayExist,
+          ':now': options.nowMs,
+          ':attempts': value.attempts,
+          ':dueAt': options.retryAt,
+          ':pendingSk': pendingSortKey(options.retryAt, value.bookingId),
+        },
+      };
+    },
+
+    /**
+     * One of `from` -> a final state (`set` holds its attributes), with a retention TTL. It leaves the
+     * pending index unless the caller is still owed the SMS: then it stays there, due now, until `claimSms`,
+     * so a worker that dies between recording the outcome and texting is finished by the sweeper.
+     */
+    finish(
+      value: Booking,
+      set: Record<string, unknown>,
+      options: { from: Booking['status'][]; nowMs: number; smsOwed: boolean },
+    ): UpdateSpec {
+      const { names, values, clauses } = assignments(set);
+      const from = options.from.map((_, index) => `:from${index}`);
+      options.from.forEach((status, index) => {
+        values[`:from${index}`] = status;
+      });
+      names['#status'] = 'status';
+      names['#ttl'] = 'ttl';
+      values[':now'] = options.nowMs;
+      values[':ttl'] = ttlSeconds(Date.parse(value.slot.start) + BOOKING_RETENTION_MS);
+      clauses.push('updatedAt = :now', '#ttl = :ttl');
+      let removals = `REMOVE ${pendingPk}, ${pendingSk}, postingStartedAt`;
+      if (options.smsOwed) {
+        clauses.push('dueAt = :now', `${pendingSk} = :pendingSk`);
+        values[':pendingSk'] = pendingSortKey(options.nowMs, value.bookingId);
+        removals = 'REMOVE postingStartedAt';
+      }
+      return {
+        TableName: tableName,
+        Key: keys.booking(value.bookingId),
+        UpdateExpression: `SET ${clauses.join(', ')} ${removals}`,
+        ConditionExpression: `#status IN (${from.join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      };
+    },
+
+    /** booked (by exactly this invitee) -> canceled: Calendly told us it was canceled there. */
+    canceledInCalendly(bookingId: string, inviteeUri: string, nowMs: number) {
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.booking(bookingId),
+          UpdateExpression: 'SET #status = :canceled, updatedAt = :now',
+          ConditionExpression: '#status = :booked AND calendly.inviteeUri = :inviteeUri',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':canceled': 'canceled',
+            ':booked': 'booked',
+            ':inviteeUri': inviteeUri,
+            ':now': nowMs,
+          },
+        },
+      };
+    },
+
+    /** Whoever makes this write sends the SMS owed for the booking's state (and the booking stops being due). */
+    claimSms(bookingId: string, nowMs: number): UpdateSpec {
+      return {
+        TableName: tableName,
+        Key: keys.booking(bookingId),
+        UpdateExpression: `SET smsSentAt = :now REMOVE ${pendingPk}, ${pendingSk}`,
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(smsSentAt)',
+        ExpressionAttributeValues: { ':now': nowMs },
+      };
+    },
+
+    /** Undoes claimSms after a failed send: due again from `nowMs`, so a retry sends it even without a redelivery. */
+    releaseSmsClaim(bookingId: string, nowMs: number): UpdateSpec {
+      return {
+        TableName: tableName,
+        Key: keys.booking(bookingId),
+        UpdateExpression: `SET dueAt = :now, ${pendingPk} = :pending, ${pendingSk} = :pendingSk REMOVE smsSentAt`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: {
+          ':now': nowMs,
+          ':pending': PENDING_PARTITION,
+          ':pendingSk': pendingSortKey(nowMs, bookingId),
+        },
+      };
+    },
+  };
+
+  return { slot, cells, hold, call, booking };
+}
+
+export type Transitions = ReturnType<typeof createTransitions>;
