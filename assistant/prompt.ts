@@ -20,6 +20,12 @@ export const ON_ERROR: Readonly<Record<ToolErrorCode, string>> = {
   calendar_unavailable:
     'Say the `say` text, wait a moment, then call the same tool once more; if it fails again, offer to take their number for a call back.',
   booking_failed: 'Nothing was booked: say the `say` text and offer to look for another time.',
+  unknown_booking:
+    'That ref is not one find_booking returned on this call: call find_booking again and use a ref from its answer.',
+  not_found:
+    'Say the `say` text. If they give an email, ask for the full name the appointment is under too, and call find_booking with both; never hint whether an appointment exists.',
+  too_many_lookups:
+    'Stop looking up appointments on this call: say the `say` text and do not call find_booking again.',
   unknown_tool: 'Do not call that tool again; carry on with the tools you have.',
   call_unknown: 'Apologise, say the `say` text, and end the call politely.',
   call_ended: 'The call is over: say goodbye.',
@@ -27,6 +33,10 @@ export const ON_ERROR: Readonly<Record<ToolErrorCode, string>> = {
   no_services: 'Nothing can be booked right now: apologise and end the call politely.',
   hold_released: 'That hold was let go: call check_availability again if they still want a time.',
   hold_confirmed: 'That time is already being booked; nothing to release. Tell them it is booked.',
+  caller_number_unknown:
+    'Say the `say` text; when they give the email and the full name, call find_booking with both.',
+  booking_started: 'Say the `say` text; nothing was changed.',
+  group_booking: 'Say the `say` text; nothing was changed.',
   internal_error:
     'Say the `say` text and try the same step once more; if it fails again, apologise and end the call politely.',
 };
@@ -53,9 +63,15 @@ export function systemPrompt(config: AssistantConfig): string {
     '6. Read back the `say` text of hold_slot: the day, the time with its zone, the name and the spelled email. Ask them to confirm.',
     '7. Only after a clear yes, call confirm_booking with the hold_id. Say its `say` text. If they say no or want to change something, call release_hold and go back to the step that needs changing.',
     '',
+    'When the caller wants to cancel an appointment they already have:',
+    '1. Call find_booking with no arguments (it looks by the number they call from) and say its `say` text.',
+    '2. If it finds nothing, ask for the email the appointment was booked with and the full name it is under, and call find_booking with both.',
+    '3. Read back the day and time of the one they mean and ask them to confirm; only after a clear yes, call cancel_booking with its `ref`, and say its `say` text.',
+    '',
     'Rules:',
     '- Never state a day or time that no tool returned on this call, and never guess whether a time is free.',
-    '- Slot ids and hold ids are only valid on this call; use them exactly as the tools returned them.',
+    '- Slot ids, hold ids and booking refs are only valid on this call; use them exactly as the tools returned them.',
+    '- Tell a caller about an appointment only what find_booking said on this call.',
     '- If none of the offered times work, ask what would suit them better and call check_availability again with that; offer different times, not the same ones again.',
     '- If the caller goes quiet, ask once whether they are still there. If they say goodbye or have nothing more, say a short goodbye and end the call.',
     `- If asked, say you are a virtual assistant for ${config.businessName}.`,

@@ -55,16 +55,18 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     settings: true,
   },
   'calendly-webhook': {
-    // Reading the booking (Get), canceling it with its slot and cells (a transaction of Updates), and
-    // invalidating cached days (Update).
-    table: { items: ['GetItem', 'UpdateItem'] },
+    // Reading the booking (Get), canceling it with its slot, cells and phone mirror entry (a transaction of
+    // Updates and a Delete), mirroring invitees under their phone numbers (Update, Delete) and invalidating
+    // cached days (Update).
+    table: { items: ['GetItem', 'UpdateItem', 'DeleteItem'] },
     secret: true,
     settings: true,
   },
   'booking-worker': {
-    // Claiming re-checks the slot (ConditionCheck) while updating the booking; finishing, the rate budget
-    // and the SMS claim are Updates.
-    table: { items: ['GetItem', 'UpdateItem', 'ConditionCheckItem'] },
+    // Claiming re-checks the slot (ConditionCheck) while updating the booking; finishing (with the phone
+    // mirror entry), the rate budget and the SMS claim are Updates; finishing a cancellation Deletes the
+    // mirror entry.
+    table: { items: ['GetItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] },
     // Re-enqueues (with a delay) bookings over the Calendly budget instead of dropping them.
     sendBookings: true,
     secret: true,

@@ -34,6 +34,10 @@ async function handleRecord(record: SQSRecord): Promise<void> {
       });
       metrics.addMetric(outcome.reconciled ? 'BookingReconciled' : 'BookingConfirmed', 'Count', 1);
       break;
+    case 'canceled':
+      logger.info('booking cancellation finished', { bookingId });
+      metrics.addMetric('BookingCancellationFinished', 'Count', 1);
+      break;
     case 'failed':
       logger.warn('booking failed', { bookingId, code: outcome.code });
       metrics.addMetric('BookingFailed', 'Count', 1);

@@ -1,8 +1,8 @@
 /**
  * POST /calendly/webhook. The Calendly-Webhook-Signature (t=, v1=) is verified over the raw body, with a
  * stale `t` rejected, before anything is read or written (401 otherwise). A cancellation of one of our
- * bookings, by the invitee we booked, frees its slot; every invitee event invalidates the cached
- * availability of its day. Answers 200 quickly, and 5xx only for failures worth Calendly's retry (it retries
+ * bookings, by the invitee we booked, frees its slot; an invitee with a phone number is mirrored under it (and
+ * forgotten when canceled); every invitee event invalidates the cached availability of its day. Answers 200 quickly, and 5xx only for failures worth Calendly's retry (it retries
  * with back-off for a day). A signed body we cannot read is acknowledged with 200: Calendly would retry it
  * for a day and then disable the subscription, and no retry can make it readable.
  */
@@ -34,12 +34,33 @@ export const handler = httpHandler({
   parse: 'json',
   schema: CalendlyWebhookSchema,
   async handle({ body }) {
+    const { payload } = body;
+    const scheduled = payload.scheduled_event;
+    const eventUri = scheduled?.uri ?? payload.event;
     const outcome = await services.handleInviteeEvent({
       event: body.event,
-      bookingId: body.payload.tracking?.utm_content ?? null,
-      inviteeUri: body.payload.uri ?? null,
-      eventTypeUri: body.payload.scheduled_event?.event_type ?? null,
-      start: body.payload.scheduled_event?.start_time ?? null,
+      bookingId: payload.tracking?.utm_content ?? null,
+      inviteeUri: payload.uri ?? null,
+      eventTypeUri: scheduled?.event_type ?? null,
+      start: scheduled?.start_time ?? null,
+      appointment:
+        payload.uri && eventUri && scheduled?.event_type && scheduled.start_time && payload.email
+          ? {
+              eventUri,
+              inviteeUri: payload.uri,
+              eventTypeUri: scheduled.event_type,
+              start: new Date(Date.parse(scheduled.start_time)).toISOString(),
+              name: payload.name ?? '',
+              email: payload.email,
+              // A booking id in the payload is anyone's to write (public links take utm_content): never trusted.
+              bookingId: null,
+            }
+          : null,
+      phoneFields: [
+        payload.text_reminder_number,
+        scheduled?.location?.type === 'outbound_call' ? scheduled.location.location : null,
+        ...(payload.questions_and_answers ?? []).map((item) => item.answer),
+      ],
     });
     const { cancellation } = outcome;
     if (cancellation?.outcome === 'canceled') {
@@ -54,6 +75,7 @@ export const handler = httpHandler({
       event: body.event,
       cancellation: cancellation?.outcome,
       invalidatedDays: outcome.invalidatedDays.length,
+      mirroredPhones: outcome.mirroredPhones,
     });
     return json(200, { received: true });
   },

@@ -1,6 +1,7 @@
 /**
  * Calendly webhook deliveries (Calendly API v2 reference, developer.calendly.com). Provider shape: unknown keys are kept, and
- * only what we act on is read - the event name, our tracking id, and the scheduled event's type and start.
+ * only what we act on is read - the event name, our tracking id, the scheduled event's type and start, and
+ * who the invitee is with the phone numbers Calendly collected from them.
  * A start that is not an instant makes the body unreadable, acknowledged like any other unreadable body.
  */
 import { isoInstant } from '../../shared/domain/time/instant.ts';
@@ -21,14 +22,22 @@ export const CalendlyWebhookSchema = z.looseObject({
   created_at: z.optional(z.string()),
   payload: z.looseObject({
     uri: z.optional(z.string()),
+    event: z.optional(z.string()),
+    name: z.nullish(z.string()),
+    email: z.nullish(z.string()),
     status: z.optional(z.string()),
     rescheduled: z.optional(z.boolean()),
+    text_reminder_number: z.nullish(z.string()),
+    questions_and_answers: z.nullish(
+      z.array(z.looseObject({ question: z.optional(z.string()), answer: z.nullish(z.string()) })),
+    ),
     tracking: z.nullish(z.looseObject({ utm_content: z.nullish(z.string()) })),
     scheduled_event: z.nullish(
       z.looseObject({
         uri: z.optional(z.string()),
         start_time: z.optional(z.string().check(z.refine(isInstant, 'not an ISO instant'))),
         event_type: z.optional(z.string()),
+        location: z.nullish(z.looseObject({ type: z.optional(z.string()), location: z.nullish(z.string()) })),
       }),
     ),
   }),

@@ -18,6 +18,9 @@ export const TOOL_ERROR_CODES = [
   'not_your_hold',
   'calendar_unavailable',
   'booking_failed',
+  'unknown_booking',
+  'not_found',
+  'too_many_lookups',
   // Precise codes.
   /** The tool name is not one of ours. */
   'unknown_tool',
@@ -33,6 +36,12 @@ export const TOOL_ERROR_CODES = [
   'hold_released',
   /** The hold is already confirmed: it is a booking now, not a hold. */
   'hold_confirmed',
+  /** No email was given and the caller's number is withheld: nothing to find appointments by. */
+  'caller_number_unknown',
+  /** The appointment has started or passed: Calendly cancels only upcoming ones. */
+  'booking_started',
+  /** A group event: canceling it through the API would cancel it for every invitee. */
+  'group_booking',
   /** Our own code failed; nothing is wrong with the calendar. */
   'internal_error',
 ] as const;

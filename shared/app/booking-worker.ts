@@ -1,37 +1,19 @@
 /**
  * Composition of booking-worker: one booking into Calendly, texting with the Twilio client of the
- * moment (rebuilt when its token rotates, ./rebuilt.ts).
+ * moment (./sms.ts).
  */
 import { createSqsBookingQueue } from '../adapters/booking-queue.ts';
 import { createDocumentClient } from '../adapters/dynamodb/client.ts';
 import { createRateBudget } from '../adapters/dynamodb/rate-budget.ts';
 import { createDynamoStore } from '../adapters/dynamodb/store.ts';
-import { createTwilioSms } from '../adapters/twilio-sms.ts';
-import { type Config, configSource } from '../config.ts';
+import { configSource } from '../config.ts';
 import { systemClock } from '../domain/clock.ts';
-import type { SmsPort } from '../domain/ports.ts';
 import { processBooking } from '../domain/process-booking.ts';
-import { bookingOutcomeText } from '../speech/booking-sms.ts';
+import { CALLER_TEXTS } from '../speech/booking-sms.ts';
 import { calendlyPort, directoryOf } from './calendly.ts';
-import { rebuiltOnChange } from './rebuilt.ts';
+import { smsSender } from './sms.ts';
 
 const clock = systemClock;
-
-/** SMS through Twilio when an account, token and sender number are configured; otherwise none. */
-export function smsSender(): (settings: Config) => SmsPort | null {
-  return rebuiltOnChange(
-    (s: Config) => [s.TWILIO_API_BASE_URL, s.TWILIO_ACCOUNT_SID, s.TWILIO_AUTH_TOKEN, s.TWILIO_PHONE_NUMBER],
-    (s) =>
-      s.TWILIO_ACCOUNT_SID && s.TWILIO_AUTH_TOKEN && s.TWILIO_PHONE_NUMBER
-        ? createTwilioSms({
-            baseUrl: s.TWILIO_API_BASE_URL,
-            accountSid: s.TWILIO_ACCOUNT_SID,
-            authToken: s.TWILIO_AUTH_TOKEN,
-            from: s.TWILIO_PHONE_NUMBER,
-          })
-        : null,
-  );
-}
 
 /** booking-worker: one booking into Calendly, with the SMS sender of the moment. */
 export async function bookingWorkerServices() {
@@ -52,7 +34,7 @@ export async function bookingWorkerServices() {
       ],
     }),
     queue: createSqsBookingQueue({ queueUrl: first.BOOKING_QUEUE_URL }),
-    outcomeText: bookingOutcomeText,
+    texts: CALLER_TEXTS,
     clock,
   };
   const smsFor = smsSender();

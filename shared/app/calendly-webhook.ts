@@ -1,6 +1,7 @@
 /**
- * Composition of calendly-webhook: invitee events against our bookings and the availability cache.
+ * Composition of calendly-webhook: invitee events against our bookings, the phone mirror and the availability cache.
  */
+import { createAppointmentMirror } from '../adapters/dynamodb/appointment-mirror.ts';
 import { createAvailabilityCache } from '../adapters/dynamodb/availability-cache.ts';
 import { createBookingRepository } from '../adapters/dynamodb/booking-repository.ts';
 import { createDocumentClient } from '../adapters/dynamodb/client.ts';
@@ -15,8 +16,11 @@ export async function calendlyWebhookServices() {
   const config = await configSource(['TABLE_NAME', 'CALENDLY_WEBHOOK_SIGNING_KEY']);
   const first = await config.get();
   const documentClient = createDocumentClient();
-  // Only the bookings: the slot lock and call repositories are not this function's to touch.
-  const store = { bookings: createBookingRepository(documentClient, first.TABLE_NAME) };
+  // Bookings and the phone mirror only: the slot lock and call repositories are not this function's to touch.
+  const store = {
+    bookings: createBookingRepository(documentClient, first.TABLE_NAME),
+    appointments: createAppointmentMirror(documentClient, first.TABLE_NAME),
+  };
   const cache = createAvailabilityCache(documentClient, first.TABLE_NAME);
   return {
     settings: config.get,

@@ -13,7 +13,9 @@ import { endCall } from '../domain/calls.ts';
 import { systemClock } from '../domain/clock.ts';
 import { createOpenSlotFinder } from '../domain/open-slots.ts';
 import { DEFAULT_USE_CASE_SETTINGS } from '../domain/use-cases/deps.ts';
+import { CALLER_TEXTS } from '../speech/booking-sms.ts';
 import { calendlyPort, directoryOf } from './calendly.ts';
+import { smsPort } from './sms.ts';
 
 const clock = systemClock;
 
@@ -40,6 +42,9 @@ export async function vapiToolsServices() {
     settings: config.get,
     tools: {
       store,
+      calendly,
+      sms: smsPort(first, config.get),
+      texts: CALLER_TEXTS,
       availability,
       directory: directoryOf(calendly, first, clock),
       queue: createSqsBookingQueue({ queueUrl: first.BOOKING_QUEUE_URL }),

@@ -25,6 +25,7 @@ export function bookingFromHold(
     calendly: null,
     failure: null,
     smsSentAt: null,
+    canceledBy: null,
     dueAt: now,
     createdAt: now,
     updatedAt: now,

@@ -5,7 +5,7 @@
  *   free (absent or `released`) -> held(holder call, holdId, fence, expiresAt) -> booking -> booked
  *   held -> released (caller released it, call ended) ; held whose expiresAt passed counts as free
  *   booking -> released (Calendly refused the booking for good)
- *   booked  -> released (the booking was canceled in Calendly)
+ *   booked  -> released (the booking was canceled: in Calendly, or by cancel_booking)
  */
 
 /** A time the business can be booked at, as Calendly listed it. `start` is Calendly's own UTC string. */
@@ -40,8 +40,11 @@ export interface Hold {
   createdAt: number;
 }
 
-/** `canceled`: booked, then canceled in Calendly (the Calendly webhook reports it); the slot is free again. */
-export type BookingStatus = 'queued' | 'posting' | 'booked' | 'failed' | 'canceled';
+/**
+ * `canceling`: a caller asked cancel_booking to cancel it and Calendly may not have been told yet; `canceled`:
+ * canceled in Calendly (by cancel_booking, or on Calendly's side as the webhook reports); the slot is free again.
+ */
+export type BookingStatus = 'queued' | 'posting' | 'booked' | 'failed' | 'canceling' | 'canceled';
 
 /** What Calendly gave back for a booking we made. */
 export interface CalendlyBookingRef {
@@ -68,7 +71,10 @@ export interface Booking {
   postingStartedAt: number | null;
   calendly: CalendlyBookingRef | null;
   failure: { code: string; message: string } | null;
+  /** When the SMS about the booking's current state went out: the booking's outcome, then its cancellation. */
   smsSentAt: number | null;
+  /** The call that asked to cancel it (cancel_booking), null when nobody did or it was canceled in Calendly. */
+  canceledBy: string | null;
   /** When the worker should next look at it (epoch ms); the sweeper re-enqueues bookings overdue. */
   dueAt: number;
   createdAt: number;
@@ -90,6 +96,34 @@ export interface CallRecord {
   holds: Record<string, number>;
   /** The TwiML the call was answered with, returned again to a repeated voice webhook. */
   answer: string | null;
+  /** Appointments find_booking gave this call, under short refs. */
+  bookingRefs: BookingRef[];
+  /** find_booking lookups of this call that found nothing. */
+  failedLookups: number;
+}
+
+/**
+ * An upcoming appointment in Calendly: one invitee of one scheduled event, made by us or on Calendly's own
+ * pages. `bookingId` is set when we booked it (our tracking id), and is only trusted once our booking item
+ * names the same event.
+ */
+export interface Appointment {
+  eventUri: string;
+  inviteeUri: string;
+  eventTypeUri: string;
+  /** UTC ISO instant. */
+  start: string;
+  name: string;
+  email: string;
+  bookingId: string | null;
+}
+
+/** An appointment given to one call under a short ref ("A1"), valid for that call only until `expiresAt`. */
+export interface BookingRef extends Appointment {
+  ref: string;
+  expiresAt: number;
+  /** When this call canceled it (cancel_booking), else null. */
+  canceledAt: number | null;
 }
 
 /** Who is speaking to a tool: derived from the Vapi message, never from tool arguments. */

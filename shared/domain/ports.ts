@@ -5,7 +5,17 @@
  * Errors: adapters throw the AppError subclasses of ./errors.ts (VendorUnavailableError,
  * VendorRateLimitedError, VendorRejectedError, SlotUnavailableError), never raw fetch/SDK errors.
  */
-import type { Booking, CalendlyBookingRef, CallContext, CallRecord, Hold, Offer, SlotRef } from './model.ts';
+import type {
+  Appointment,
+  Booking,
+  BookingRef,
+  CalendlyBookingRef,
+  CallContext,
+  CallRecord,
+  Hold,
+  Offer,
+  SlotRef,
+} from './model.ts';
 
 // ---------------------------------------------------------------- Calendly
 
@@ -78,6 +88,18 @@ export interface FindInviteeQuery {
   trackingId: string;
 }
 
+export interface UpcomingByEmailQuery {
+  userUri: string;
+  email: string;
+  /** Only events starting after this instant (ISO). */
+  after: string;
+  /** At most this many, soonest first. */
+  limit: number;
+}
+
+/** What asking Calendly to cancel an event did; Calendly refuses to cancel an event twice or one in the past. */
+export type CalendlyCancelResult = 'canceled' | 'already_canceled' | 'in_past';
+
 /** The slice of Calendly API v2 this product uses. */
 export interface CalendlyPort {
   getCurrentUser(): Promise<CalendlyUser>;
@@ -90,6 +112,10 @@ export interface CalendlyPort {
   createInvitee(input: CreateInviteeInput): Promise<CreatedInvitee>;
   /** Finds an active invitee we created earlier (matched on tracking.utm_content), or null. */
   findInviteeByTracking(query: FindInviteeQuery): Promise<CreatedInvitee | null>;
+  /** Active invitees with this email on the user's upcoming events, soonest first (GET /scheduled_events + invitees). */
+  findUpcomingByEmail(query: UpcomingByEmailQuery): Promise<Appointment[]>;
+  /** POST /scheduled_events/{uuid}/cancellation with a reason the invitee sees. */
+  cancelEvent(eventUri: string, reason: string): Promise<CalendlyCancelResult>;
 }
 
 // ---------------------------------------------------------------- Vapi, Twilio, queue
@@ -113,6 +139,14 @@ export interface VapiPort {
 /** Sends one SMS; the message body never contains secrets, and adapters never log it. */
 export interface SmsPort {
   send(message: { to: string; body: string }): Promise<{ id: string }>;
+}
+
+/** The words of the texts a caller gets; the speaking layer's (shared/speech/booking-sms.ts), injected. */
+export interface CallerTexts {
+  /** A booking's outcome (booked, or could not be made), or its cancellation. */
+  aboutBooking(booking: Booking, now: Date): string;
+  /** An appointment made elsewhere (on Calendly's pages) that the caller had us cancel. */
+  appointmentCanceled(startIso: string, zone: string, now: Date): string;
 }
 
 /** What identifies one tool call: its id is only unique within the call that made it. */
@@ -161,6 +195,32 @@ export interface CallRepository {
   issueOffers(callId: string, slots: SlotRef[], options: { now: Date; validForMs: number }): Promise<Offer[]>;
   /** Marks the call ended and returns what it looked like (null if we never saw it). */
   markEnded(callId: string, now: Date): Promise<CallRecord | null>;
+  /** Gives each appointment a short ref for this call ("A1"); an appointment already given keeps its ref. */
+  issueBookingRefs(
+    callId: string,
+    appointments: Appointment[],
+    options: { now: Date; validForMs: number },
+  ): Promise<BookingRef[]>;
+  /** Counts a lookup that found nothing and returns how many this call has had. */
+  countFailedLookup(callId: string, now: Date): Promise<number>;
+  /**
+   * Notes that this call canceled the appointment under `ref`; true only the first time, and whoever gets
+   * true texts the caller about it.
+   */
+  markRefCanceled(callId: string, ref: string, now: Date): Promise<boolean>;
+}
+
+/**
+ * Upcoming appointments by the phone number they are tied to: our bookings (the caller's number) and
+ * invitees Calendly's webhook reports with a number. A mirror, so it can be behind Calendly: acting on an
+ * appointment always asks Calendly.
+ */
+export interface AppointmentMirror {
+  /** Ties an appointment to `phone` (E.164); recording it again changes nothing but its details. */
+  record(phone: string, appointment: Appointment): Promise<void>;
+  forget(phone: string, appointment: Pick<Appointment, 'eventUri' | 'start'>): Promise<void>;
+  /** Appointments tied to `phone` that start after `now`, soonest first. */
+  upcoming(phone: string, now: Date, limit: number): Promise<Appointment[]>;
 }
 
 export interface HoldRequest {
@@ -210,6 +270,11 @@ export type ClaimOutcome =
 /** What a Calendly cancellation did: freed our booking, or nothing (not booked now, or not our invitee). */
 export type CancelOutcome = 'canceled' | 'not_booked' | 'other_invitee';
 
+/** Whether cancel_booking could start canceling a booking: the booking as it is now, either way. */
+export type StartCancelOutcome =
+  | { kind: 'started'; booking: Booking }
+  | { kind: 'not_booked'; booking: Booking };
+
 /** Bookings on their way into Calendly, driven by the worker. */
 export interface BookingRepository {
   get(bookingId: string): Promise<Booking | null>;
@@ -239,7 +304,18 @@ export interface BookingRepository {
    * booked: anyone can book through the public link with our booking id in utm_content and cancel that.
    */
   markCanceled(bookingId: string, inviteeUri: string, now: Date): Promise<CancelOutcome>;
-  /** True exactly once per booking: whoever gets true sends the SMS (and the booking is no longer due). */
+  /** booked -> canceling by `callId`, due again at `retryAt` (the worker finishes a cancellation nobody finished). */
+  startCancel(
+    booking: Booking,
+    callId: string,
+    now: Date,
+    options: { retryAt: Date },
+  ): Promise<StartCancelOutcome>;
+  /** canceling -> canceled, freeing the slot, its cells and the phone mirror, atomically; `smsOwed` as for markBooked. */
+  finishCancel(booking: Booking, now: Date, options: { smsOwed: boolean }): Promise<Booking>;
+  /** canceling -> booked: Calendly would not cancel it (it has started), so it stands as it was. */
+  abandonCancel(booking: Booking, now: Date): Promise<void>;
+  /** True exactly once per booking state: whoever gets true sends its SMS (and the booking is no longer due). */
   claimSms(bookingId: string, now: Date): Promise<boolean>;
   /** Undoes claimSms after a failed send so a retry can send it; the booking is due again from `now`. */
   releaseSmsClaim(bookingId: string, now: Date): Promise<void>;
@@ -290,4 +366,5 @@ export interface Store {
   calls: CallRepository;
   slots: SlotLock;
   bookings: BookingRepository;
+  appointments: AppointmentMirror;
 }

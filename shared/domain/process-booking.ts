@@ -8,6 +8,8 @@
  *    later (the lease is handed back with the delay Calendly asked for), never dropped;
  * 5. tell the caller by SMS, at most once per booking; until then the booking stays due, so a worker that
  *    dies after recording the outcome leaves the text to the sweeper, not to chance.
+ *
+ * It also finishes cancellations cancel_booking started (`canceling`) and sends their texts.
  */
 import type { CalendarDirectory } from './calendar-directory.ts';
 import type { Clock } from './clock.ts';
@@ -16,6 +18,7 @@ import type { Booking } from './model.ts';
 import type {
   BookingQueuePort,
   CalendlyPort,
+  CallerTexts,
   CreatedInvitee,
   CreateInviteeInput,
   EventTypeInfo,
@@ -23,9 +26,7 @@ import type {
   SmsPort,
   Store,
 } from './ports.ts';
-
-/** The words of the text a caller gets about a booking's outcome: the speaking layer's (shared/speech). */
-export type BookingOutcomeText = (booking: Booking, now: Date) => string;
+import { CANCELLATION_REASON } from './use-cases/cancel-booking.ts';
 
 export interface BookingWorkerDeps {
   store: Store;
@@ -34,7 +35,7 @@ export interface BookingWorkerDeps {
   budget: RateBudgetPort;
   queue: BookingQueuePort;
   sms: SmsPort | null;
-  outcomeText: BookingOutcomeText;
+  texts: CallerTexts;
   clock: Clock;
 }
 
@@ -52,6 +53,7 @@ export const DEFAULT_WORKER_OPTIONS: BookingWorkerOptions = {
 
 export type ProcessOutcome =
   | { kind: 'booked'; booking: Booking; reconciled: boolean }
+  | { kind: 'canceled'; booking: Booking }
   | { kind: 'failed'; booking: Booking; code: string }
   | { kind: 'deferred'; bookingId: string; retryAfterSeconds: number; reason: string }
   | { kind: 'skipped'; bookingId: string; reason: string };
@@ -72,8 +74,14 @@ export async function processBooking(
   const { store, clock } = deps;
   const stored = await store.bookings.get(bookingId);
   if (!stored) return { kind: 'skipped', bookingId, reason: 'unknown booking' };
-  if (stored.status === 'queued' && stored.dueAt > clock.now().getTime() + options.earlyToleranceMs) {
+  const early = stored.dueAt > clock.now().getTime() + options.earlyToleranceMs;
+  if ((stored.status === 'queued' || stored.status === 'canceling') && early) {
     return { kind: 'skipped', bookingId, reason: 'not due yet' };
+  }
+  if (stored.status === 'canceling') return await finishCancellation(stored, deps);
+  if (stored.status === 'canceled') {
+    await notifyCaller(stored, deps);
+    return { kind: 'canceled', booking: stored };
   }
 
   const claim = await store.bookings.claim(bookingId, clock.now(), { staleAfterMs: options.postingLeaseMs });
@@ -183,6 +191,25 @@ async function postClaimed(
   return await bookedAs(created, false);
 }
 
+/**
+ * A cancellation the caller's tool call started and did not finish (it crashed, or timed out): Calendly is
+ * told (again; "already canceled" is what a second telling hears), our lock is freed, the caller texted.
+ */
+async function finishCancellation(booking: Booking, deps: BookingWorkerDeps): Promise<ProcessOutcome> {
+  if (!booking.calendly) throw new Error('a canceling booking has no Calendly event');
+  const result = await deps.calendly.cancelEvent(booking.calendly.eventUri, CANCELLATION_REASON);
+  if (result === 'in_past') {
+    await deps.store.bookings.abandonCancel(booking, deps.clock.now());
+    return { kind: 'skipped', bookingId: booking.bookingId, reason: 'the appointment has started' };
+  }
+  // A new text: the one about the booking went out long ago.
+  const canceled = await deps.store.bookings.finishCancel(booking, deps.clock.now(), {
+    smsOwed: deps.sms !== null && booking.callerNumber !== null,
+  });
+  await notifyCaller(canceled, deps);
+  return { kind: 'canceled', booking: canceled };
+}
+
 async function retryLater(booking: Booking, error: unknown, mayExist: boolean, deps: BookingWorkerDeps) {
   const reason = error instanceof AppError ? error.code : 'unexpected error';
   return await deferBooking(booking, retryDelaySeconds(booking.attempts), mayExist, reason, deps);
@@ -249,10 +276,10 @@ function smsOwed(booking: Booking, deps: BookingWorkerDeps): boolean {
 async function notifyCaller(booking: Booking, deps: BookingWorkerDeps): Promise<void> {
   const { sms } = deps;
   if (!sms || !booking.callerNumber || !smsOwed(booking, deps)) return;
-  if (booking.status !== 'booked' && booking.status !== 'failed') return;
+  if (booking.status !== 'booked' && booking.status !== 'failed' && booking.status !== 'canceled') return;
   if (!(await deps.store.bookings.claimSms(booking.bookingId, deps.clock.now()))) return;
   try {
-    await sms.send({ to: booking.callerNumber, body: deps.outcomeText(booking, deps.clock.now()) });
+    await sms.send({ to: booking.callerNumber, body: deps.texts.aboutBooking(booking, deps.clock.now()) });
   } catch (error) {
     await deps.store.bookings.releaseSmsClaim(booking.bookingId, deps.clock.now());
     throw error;

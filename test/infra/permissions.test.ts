@@ -80,14 +80,18 @@ describe('function roles', () => {
         queue: ['sqs:SendMessage'],
       },
     ],
-    // Cancels bookings and invalidates cached days with Updates: no Put, Delete, ConditionCheck or Query.
-    ['calendly-webhook', { ...BASELINE, ...SECRET_READ, table: dynamo('GetItem', 'UpdateItem') }],
+    // Cancels bookings, mirrors invitees and invalidates cached days with Updates and Deletes: no Put,
+    // ConditionCheck or Query.
+    [
+      'calendly-webhook',
+      { ...BASELINE, ...SECRET_READ, table: dynamo('DeleteItem', 'GetItem', 'UpdateItem') },
+    ],
     [
       'booking-worker',
       {
         ...BASELINE,
         ...SECRET_READ,
-        table: dynamo('ConditionCheckItem', 'GetItem', 'UpdateItem'),
+        table: dynamo('ConditionCheckItem', 'DeleteItem', 'GetItem', 'UpdateItem'),
         // SendMessage to re-enqueue; the rest is what the SQS event source mapping needs to consume.
         queue: [
           'sqs:ChangeMessageVisibility',

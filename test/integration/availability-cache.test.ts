@@ -6,6 +6,7 @@ import { type CalendlySandbox, startCalendlySandbox } from '../../infra/local/ca
 import { createManualClock } from '../../infra/local/clock.ts';
 import type { FunctionName } from '../../infra/routes.ts';
 import { createCalendlyClient } from '../../shared/adapters/calendly/client.ts';
+import { createAppointmentMirror } from '../../shared/adapters/dynamodb/appointment-mirror.ts';
 import { createAvailabilityCache } from '../../shared/adapters/dynamodb/availability-cache.ts';
 import { createBookingRepository } from '../../shared/adapters/dynamodb/booking-repository.ts';
 import {
@@ -194,7 +195,10 @@ describe('availability cache (DynamoDB Local + Calendly sandbox)', () => {
     nowMs += 1_000;
     await handleInviteeEvent(
       {
-        store: { bookings: createBookingRepository(asFunction('calendly-webhook'), table.tableName) },
+        store: {
+          bookings: createBookingRepository(asFunction('calendly-webhook'), table.tableName),
+          appointments: createAppointmentMirror(asFunction('calendly-webhook'), table.tableName),
+        },
         cache: webhookCache,
       },
       {
@@ -203,6 +207,8 @@ describe('availability cache (DynamoDB Local + Calendly sandbox)', () => {
         inviteeUri: 'https://api.calendly.com/scheduled_events/EV/invitees/SOMEONE',
         eventTypeUri: consultation.eventTypeUri,
         start: new Date(Date.parse(consultation.startIso) + 15 * 3600_000).toISOString(),
+        appointment: null,
+        phoneFields: [],
       },
       clock.now(),
     );

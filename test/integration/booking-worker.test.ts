@@ -19,7 +19,7 @@ import { upcomingWeekday } from '../fixtures/vapi-messages.ts';
 type Worker = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const ZONE = 'America/New_York';
 /** CALENDLY_BOOKINGS_PER_MINUTE of this file's stack: the tests before the budget test use part of it. */
-const BOOKINGS_PER_MINUTE = 12;
+const BOOKINGS_PER_MINUTE = 14;
 
 function sqsEvent(bookingId: string, copies = 1): SQSEvent {
   return {
@@ -149,6 +149,47 @@ describe('booking worker (real handler, DynamoDB Local, Calendly sandbox)', () =
     expect(inviteesFor(booking.bookingId)).toHaveLength(1);
     expect((await store.bookings.get(booking.bookingId))?.status).toBe('booked');
     expect(stack.outbox?.messages().filter((message) => message.to === '+14155550171')).toHaveLength(1);
+  });
+
+  it('finishes a cancellation whose tool call died, once, however often the message comes', async () => {
+    const number = '+14155550178';
+    const booking = await queuedBooking(number);
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+    const booked = await store.bookings.get(booking.bookingId);
+    if (booked?.status !== 'booked') throw new Error(`expected booked, got ${booked?.status}`);
+    const textsBefore = stack.outbox?.messages().filter((message) => message.to === number).length ?? 0;
+    // cancel_booking moved it to `canceling` and died before telling Calendly; its lease has run out.
+    const started = await store.bookings.startCancel(booked, 'CA-crashed-call', new Date(), {
+      retryAt: new Date(Date.now() - 1_000),
+    });
+    expect(started.kind).toBe('started');
+    const cancelsBefore = sandbox().requestCount('cancel_event');
+
+    expect((await worker(sqsEvent(booking.bookingId, 2), lambdaContext())).batchItemFailures).toEqual([]);
+    await worker(sqsEvent(booking.bookingId), lambdaContext());
+
+    expect(sandbox().requestCount('cancel_event') - cancelsBefore).toBeGreaterThanOrEqual(1);
+    expect(inviteesFor(booking.bookingId).map((invitee) => invitee.status)).toEqual(['canceled']);
+    const stored = await store.bookings.get(booking.bookingId);
+    expect(stored).toMatchObject({ status: 'canceled', canceledBy: 'CA-crashed-call' });
+    const texts =
+      stack.outbox
+        ?.messages()
+        .filter((message) => message.to === number)
+        .slice(textsBefore) ?? [];
+    expect(texts.map((text) => text.body)).toEqual([expect.stringContaining('is canceled')]);
+    // The time is free again: another caller can hold it.
+    const again = await store.slots.hold({
+      holdId: newHoldId(),
+      call: { callId: `CA${randomUUID().replaceAll('-', '')}`, callerNumber: null },
+      slot: booking.slot,
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      now: new Date(),
+      leaseMs: 300_000,
+      maxLiveHolds: 2,
+    });
+    expect(again.kind).toBe('held');
   });
 
   it('finds the booking a crashed worker made instead of posting it again', async () => {

@@ -268,6 +268,54 @@ describe('createCalendlyClient: booking and lookup', () => {
 });
 
 describe('createCalendlyClient: error mapping', () => {
+  it('cancels an event, and hears a second cancel and one in the past as what they are', async () => {
+    const created = await client.createInvitee(booking());
+    expect(await client.cancelEvent(created.eventUri, 'Canceled by the caller over the phone.')).toBe(
+      'canceled',
+    );
+    expect(sandbox.invitees().find((invitee) => invitee.uri === created.inviteeUri)?.status).toBe('canceled');
+    expect(await client.cancelEvent(created.eventUri, 'again')).toBe('already_canceled');
+
+    const later = await client.createInvitee(booking({ start: '2026-10-30T16:00:00.000000Z' }));
+    clockMs = Date.parse('2026-10-30T16:30:00Z');
+    expect(await client.cancelEvent(later.eventUri, 'too late')).toBe('in_past');
+    expect(sandbox.invitees().find((invitee) => invitee.uri === later.inviteeUri)?.status).toBe('active');
+  });
+
+  it('finds upcoming active appointments by email, soonest first, with the name each is under', async () => {
+    const late = await client.createInvitee(booking({ start: '2026-10-30T18:00:00.000000Z' }));
+    const early = await client.createInvitee(booking({ start: '2026-10-30T14:00:00.000000Z' }));
+    const gone = await client.createInvitee(booking({ start: '2026-10-30T16:00:00.000000Z' }));
+    await client.cancelEvent(gone.eventUri, 'x');
+    await client.createInvitee(
+      booking({
+        start: '2026-10-30T20:00:00.000000Z',
+        invitee: { name: 'Someone Else', email: 'someone@example.com', timezone: ZONE },
+      }),
+    );
+    const found = await client.findUpcomingByEmail({
+      userUri: sandbox.user.uri,
+      email: 'ada@example.com',
+      after: new Date(clockMs).toISOString(),
+      limit: 5,
+    });
+    expect(found.map((appointment) => appointment.inviteeUri)).toEqual([early.inviteeUri, late.inviteeUri]);
+    expect(found[0]).toMatchObject({
+      eventUri: early.eventUri,
+      eventTypeUri: sandbox.eventTypes.consultation.uri,
+      start: '2026-10-30T14:00:00.000Z',
+      name: 'Ada Lovelace',
+      bookingId: 'bk_01HZYX',
+    });
+    const one = await client.findUpcomingByEmail({
+      userUri: sandbox.user.uri,
+      email: 'ada@example.com',
+      after: new Date(clockMs).toISOString(),
+      limit: 1,
+    });
+    expect(one).toHaveLength(1);
+  });
+
   it('maps 401 to VendorUnavailableError without the token in the message', async () => {
     const token = 'wrong-token-d41d8cd98f00b204';
     const wrong = createCalendlyClient({ baseUrl: sandbox.url, token });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ACCESS } from '../../infra/booking-stack.ts';
+import { createAppointmentMirror } from '../../shared/adapters/dynamodb/appointment-mirror.ts';
 import { createAvailabilityCache } from '../../shared/adapters/dynamodb/availability-cache.ts';
 import { createBookingRepository } from '../../shared/adapters/dynamodb/booking-repository.ts';
 import { createDynamoStore, type DynamoStore } from '../../shared/adapters/dynamodb/store.ts';
@@ -27,7 +28,10 @@ describe('Calendly invitee events (DynamoDB Local, within the calendly-webhook r
     if (!access) throw new Error('calendly-webhook has no table access');
     const db = grantCheckedDocumentClient(table.endpoint, access);
     webhook = {
-      store: { bookings: createBookingRepository(db, table.tableName) },
+      store: {
+        bookings: createBookingRepository(db, table.tableName),
+        appointments: createAppointmentMirror(db, table.tableName),
+      },
       cache: createAvailabilityCache(db, table.tableName),
     };
   });
@@ -52,6 +56,8 @@ describe('Calendly invitee events (DynamoDB Local, within the calendly-webhook r
       inviteeUri,
       eventTypeUri: booking.slot.eventTypeUri,
       start: booking.slot.start,
+      appointment: null,
+      phoneFields: [],
     };
   }
 
@@ -82,6 +88,38 @@ describe('Calendly invitee events (DynamoDB Local, within the calendly-webhook r
     expect(outcome.cancellation).toEqual({ bookingId: booking.bookingId, outcome: 'other_invitee' });
     expect((await store.bookings.get(booking.bookingId))?.status).toBe('booked');
     expect(await isSlotFree(booking)).toBe(false);
+  });
+
+  it('mirrors an invitee under the numbers Calendly collected, and forgets it when canceled', async () => {
+    const start = new Date(T0.getTime() + 3 * 86_400_000).toISOString();
+    const appointment = {
+      eventUri: 'https://api.calendly.com/scheduled_events/EV-W',
+      inviteeUri: 'https://api.calendly.com/scheduled_events/EV-W/invitees/INV-W',
+      eventTypeUri: 'https://api.calendly.com/event_types/ET-W',
+      start,
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      bookingId: null,
+    };
+    const event = (name: string): InviteeEvent => ({
+      event: name,
+      bookingId: null,
+      inviteeUri: appointment.inviteeUri,
+      eventTypeUri: appointment.eventTypeUri,
+      start,
+      appointment,
+      phoneFields: ['+1 415 555 0190', 'not a number', '+14155550191'],
+    });
+    const created = await handleInviteeEvent(webhook, event('invitee.created'), T0);
+    expect(created.mirroredPhones).toBe(2);
+    expect(await store.appointments.upcoming('+14155550190', T0, 5)).toEqual([appointment]);
+    expect(await store.appointments.upcoming('+14155550191', T0, 5)).toEqual([appointment]);
+    // Only upcoming ones are listed.
+    expect(await store.appointments.upcoming('+14155550190', new Date(Date.parse(start) + 1), 5)).toEqual([]);
+
+    await handleInviteeEvent(webhook, event('invitee.canceled'), plus(1_000));
+    expect(await store.appointments.upcoming('+14155550190', T0, 5)).toEqual([]);
+    expect(await store.appointments.upcoming('+14155550191', T0, 5)).toEqual([]);
   });
 
   it('frees our slot even when invalidating the cache fails, and still fails so Calendly redelivers', async () => {

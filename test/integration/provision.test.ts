@@ -15,6 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAssistantConfig } from '../../assistant/config.ts';
+import { TOOLS } from '../../functions/vapi-tools/tools/catalog.ts';
 import { type CalendlySandbox, startCalendlySandbox } from '../../infra/local/calendly-sandbox/server.ts';
 import { twilioSignature } from '../../infra/local/signers.ts';
 import type { LocalStack } from '../../infra/local/stack.ts';
@@ -124,10 +125,7 @@ describe('npm run provision', () => {
     expect(actions(result.rows)).toEqual([
       'secrets: generate',
       'Vapi credential: create',
-      'Vapi tool: create',
-      'Vapi tool: create',
-      'Vapi tool: create',
-      'Vapi tool: create',
+      ...TOOLS.map(() => 'Vapi tool: create'),
       'Vapi assistant: create',
       'Vapi phone number: create',
       'ids for the functions: update',
@@ -142,7 +140,7 @@ describe('npm run provision', () => {
     const result = await run();
     expect(result.rows.every((row) => row.action !== 'unchanged')).toBe(true);
     expect(vapi.list('credential')).toHaveLength(1);
-    expect(vapi.list('tool')).toHaveLength(4);
+    expect(vapi.list('tool')).toHaveLength(TOOLS.length);
     expect(vapi.list('assistant')).toHaveLength(1);
     expect(vapi.list('phone-number')).toHaveLength(1);
     // The Twilio number was re-pointed by Vapi's import, and provisioning pointed it back last.
@@ -262,7 +260,7 @@ describe('npm run provision', () => {
     expect(vapi.list('tool').find((item) => item.id === tool.id)?.function).toEqual(tool.function);
     expect(twilio.number().voice_url).toBe(`${baseUrl}/twilio/voice`);
     expect(sandbox.state().webhook_subscriptions).toHaveLength(1);
-    expect(vapi.list('tool')).toHaveLength(4);
+    expect(vapi.list('tool')).toHaveLength(TOOLS.length);
 
     const again = await run();
     expect(again.rows.every((row) => row.action === 'unchanged')).toBe(true);
@@ -336,12 +334,9 @@ describe('npm run provision', () => {
       endpoints: { ...other.endpoints, tools: 'https://other.example.com/vapi/tools' },
     };
     const planned = await provision({ target: elsewhere, config: CONFIG, dryRun: true });
-    expect(planned.rows.filter((row) => row.resource === 'Vapi tool').map((row) => row.action)).toEqual([
-      'create',
-      'create',
-      'create',
-      'create',
-    ]);
+    expect(planned.rows.filter((row) => row.resource === 'Vapi tool').map((row) => row.action)).toEqual(
+      TOOLS.map(() => 'create'),
+    );
     expect(vapi.list('tool')).toEqual(before);
   });
 

@@ -5,9 +5,11 @@
  * checked against the tool's schema, once, at the edge.
  */
 import { ToolError } from '../tool-answer.ts';
+import { cancelBookingTool } from './cancel-booking.ts';
 import { checkAvailabilityTool } from './check-availability.ts';
 import { confirmBookingTool } from './confirm-booking.ts';
 import type { Tool, ToolInvocation } from './define.ts';
+import { findBookingTool } from './find-booking.ts';
 import { holdSlotTool } from './hold-slot.ts';
 import { releaseHoldTool } from './release-hold.ts';
 
@@ -16,6 +18,8 @@ export const TOOLS: readonly Tool[] = [
   holdSlotTool,
   confirmBookingTool,
   releaseHoldTool,
+  findBookingTool,
+  cancelBookingTool,
 ];
 
 const BY_NAME = new Map(TOOLS.map((tool) => [tool.name, tool]));

@@ -83,3 +83,9 @@ export function optional<T extends z.ZodMiniType>(field: T) {
 
 /** The argument of the tools that act on a hold. */
 export const holdId = text('The hold_id that hold_slot returned.', { min: 3, max: 40 });
+
+/** The argument of the tools that act on an appointment find_booking gave the call. */
+export const bookingRef = matching(
+  '[aA]\\d{1,4}',
+  'The ref of the appointment, exactly as find_booking returned it, such as A1.',
+);

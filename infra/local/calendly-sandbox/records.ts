@@ -104,6 +104,12 @@ export interface InviteeRecord {
   scheduledBy: string | null;
   cancelUrl: string;
   rescheduleUrl: string;
+  /** Set on the canceled side of a reschedule made through Calendly's own reschedule link. */
+  rescheduled?: boolean;
+  /** The invitee this one replaced (the booking it was rescheduled from), if any. */
+  oldInvitee?: string | null;
+  /** The invitee that replaced this one, if it was rescheduled. */
+  newInvitee?: string | null;
   createdAt: number;
   updatedAt: number;
   cancellation: CancellationRecord | null;

@@ -17,7 +17,7 @@ import { EMPTY_TRACKING, type EventTypeRecord, type InviteeRecord, type Tracking
 import { eventTypeResource, scheduledEventResource, webhookSubscriptionResource } from './resources.ts';
 import { matchRoute } from './routes.ts';
 import { readSavedState, restoreState, savedPort, saveState } from './state-file.ts';
-import { SandboxStore } from './store.ts';
+import { SandboxStore, uuidOf } from './store.ts';
 import { calendlyTime, isTimeZone, parseInstant } from './time.ts';
 import { type WebhookDelivery, WebhookDispatcher } from './webhooks.ts';
 
@@ -50,6 +50,14 @@ export interface CalendlySandboxOptions {
    * after every change, and served on the saved port again when it is free. Default: memory only.
    */
   stateFile?: string;
+}
+
+/** Who books on Calendly's own page, when a test cares. */
+export interface WalkInDetails {
+  name?: string;
+  email?: string;
+  textReminderNumber?: string | null;
+  questionsAndAnswers?: { question: string; answer: string; position: number }[];
 }
 
 /** A seeded event type, for tests and local wiring. */
@@ -104,8 +112,19 @@ export interface CalendlySandbox {
   invitees(): SandboxInvitee[];
   /** Active invitees of `eventTypeUri` starting at the instant `startIso` (any ISO format). */
   activeInviteesAt(eventTypeUri: string, startIso: string): SandboxInvitee[];
-  /** Someone books this time on Calendly's own page: it leaves availability and invitee.created fires. */
-  bookElsewhere(eventTypeUri: string, startIso: string): SandboxInvitee;
+  /**
+   * Someone books this time on Calendly's own page: it leaves availability and invitee.created fires. The
+   * invitee is a numbered walk-in unless `invitee` says who (a phone number goes where Calendly keeps it
+   * for text reminders, or in answers to the event type's questions).
+   */
+  bookElsewhere(eventTypeUri: string, startIso: string, invitee?: WalkInDetails): SandboxInvitee;
+  /** The invitee cancels on Calendly's own page: invitee.canceled fires. */
+  cancelElsewhere(inviteeUri: string): SandboxInvitee;
+  /**
+   * The invitee moves the booking with Calendly's own reschedule link: a new invitee at `startIso`
+   * (invitee.created, `old_invitee` set) and the old one canceled (invitee.canceled, `rescheduled: true`).
+   */
+  rescheduleElsewhere(inviteeUri: string, startIso: string): SandboxInvitee;
   injectFault(fault: FaultSpec): void;
   /** Disarms the faults that have not fired. */
   clearFaults(): void;
@@ -239,7 +258,13 @@ function instantOf(iso: string): number {
 }
 
 /** A walk-in booked on Calendly's own pages (not through the API), so the time is gone. */
-function bookElsewhere(parts: Sandbox, eventTypeUri: string, startIso: string): SandboxInvitee {
+function bookElsewhere(
+  parts: Sandbox,
+  eventTypeUri: string,
+  startIso: string,
+  details: WalkInDetails = {},
+  oldInvitee?: string,
+): SandboxInvitee {
   const { store } = parts;
   const eventType = store.findEventType(eventTypeUri);
   if (eventType === undefined) throw new Error(`unknown event type ${eventTypeUri}`);
@@ -249,20 +274,66 @@ function bookElsewhere(parts: Sandbox, eventTypeUri: string, startIso: string): 
   const { invitee } = store.book({
     eventType,
     startMs,
-    email: `walk-in-${walkIn}@example.com`,
-    name: `Walk-in ${walkIn}`,
+    email: details.email ?? `walk-in-${walkIn}@example.com`,
+    name: details.name ?? `Walk-in ${walkIn}`,
     firstName: null,
     lastName: null,
     timezone: store.user.timezone,
-    textReminderNumber: null,
+    textReminderNumber: details.textReminderNumber ?? null,
     location: resolveLocation(undefined, eventType),
-    questionsAndAnswers: [],
+    questionsAndAnswers: details.questionsAndAnswers ?? [],
     tracking: { ...EMPTY_TRACKING },
     guests: [],
     schedulingMethod: null,
+    ...(oldInvitee === undefined ? {} : { oldInvitee }),
   });
   parts.persist();
   return inviteeView(store, invitee);
+}
+
+function activeInvitee(store: SandboxStore, inviteeUri: string): InviteeRecord {
+  const invitee = store.invitees.get(uuidOf(inviteeUri));
+  if (invitee === undefined || invitee.status !== 'active')
+    throw new Error(`no active invitee ${inviteeUri}`);
+  return invitee;
+}
+
+/** The invitee cancels through Calendly's own cancel page. */
+function cancelElsewhere(parts: Sandbox, inviteeUri: string): SandboxInvitee {
+  const { store } = parts;
+  const invitee = activeInvitee(store, inviteeUri);
+  const event = store.events.get(invitee.eventUuid);
+  if (event === undefined) throw new Error(`invitee ${inviteeUri} has no event`);
+  store.cancelEvent(event, null, { by: { name: invitee.name, type: 'invitee' } });
+  parts.persist();
+  return inviteeView(store, invitee);
+}
+
+/** The invitee moves the booking through Calendly's own reschedule page: a new booking, the old one canceled. */
+function rescheduleElsewhere(parts: Sandbox, inviteeUri: string, startIso: string): SandboxInvitee {
+  const { store } = parts;
+  const old = activeInvitee(store, inviteeUri);
+  const event = store.events.get(old.eventUuid);
+  if (event === undefined) throw new Error(`invitee ${inviteeUri} has no event`);
+  const moved = bookElsewhere(
+    parts,
+    event.eventTypeUri,
+    startIso,
+    {
+      name: old.name,
+      email: old.email,
+      textReminderNumber: old.textReminderNumber,
+      questionsAndAnswers: old.questionsAndAnswers,
+    },
+    old.uri,
+  );
+  const created = store.invitees.get(uuidOf(moved.uri));
+  store.cancelEvent(event, null, {
+    by: { name: old.name, type: 'invitee' },
+    ...(created ? { rescheduledTo: created } : {}),
+  });
+  parts.persist();
+  return moved;
 }
 
 /** The handle tests and the demo hold: seeded data, faults, latency, and what happened. */
@@ -313,7 +384,9 @@ function controls(
         })
         .map((invitee) => inviteeView(store, invitee));
     },
-    bookElsewhere: (eventTypeUri, startIso) => bookElsewhere(parts, eventTypeUri, startIso),
+    bookElsewhere: (eventTypeUri, startIso, invitee) => bookElsewhere(parts, eventTypeUri, startIso, invitee),
+    cancelElsewhere: (inviteeUri) => cancelElsewhere(parts, inviteeUri),
+    rescheduleElsewhere: (inviteeUri, startIso) => rescheduleElsewhere(parts, inviteeUri, startIso),
     injectFault: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
     firedFaults: () => faults.fired(),

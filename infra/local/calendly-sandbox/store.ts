@@ -43,6 +43,8 @@ export interface BookingRequest {
   tracking: Tracking;
   guests: string[];
   schedulingMethod: InviteeRecord['schedulingMethod'];
+  /** The invitee this booking replaces (a reschedule through Calendly's own link). */
+  oldInvitee?: string;
 }
 
 /** The last path segment of a Calendly URI (its uuid). */
@@ -154,6 +156,9 @@ export class SandboxStore {
       scheduledBy: request.schedulingMethod === 'api' ? this.user.uri : null,
       cancelUrl: `${this.options.baseUrl}/cancellations/${inviteeUuid}`,
       rescheduleUrl: `${this.options.baseUrl}/reschedulings/${inviteeUuid}`,
+      rescheduled: false,
+      oldInvitee: request.oldInvitee ?? null,
+      newInvitee: null,
       createdAt: nowMs,
       updatedAt: nowMs,
       cancellation: null,
@@ -169,15 +174,18 @@ export class SandboxStore {
     return [...this.invitees.values()].filter((invitee) => invitee.eventUuid === eventUuid);
   }
 
-  /** Cancels a whole event (Calendly has no per-invitee cancel) and its active invitees. */
-  cancelEvent(event: ScheduledEventRecord, reason: string | null): void {
+  /**
+   * Cancels a whole event (Calendly has no per-invitee cancel) and its active invitees: by the host (the
+   * API), or by the invitee on Calendly's pages; `rescheduledTo` when the invitee moved it to a new booking.
+   */
+  cancelEvent(
+    event: ScheduledEventRecord,
+    reason: string | null,
+    options: { by?: { name: string; type: 'host' | 'invitee' }; rescheduledTo?: InviteeRecord } = {},
+  ): void {
     const nowMs = this.nowMs();
-    const cancellation = {
-      canceledBy: this.user.name,
-      reason,
-      cancelerType: 'host' as const,
-      createdAt: nowMs,
-    };
+    const by = options.by ?? { name: this.user.name, type: 'host' as const };
+    const cancellation = { canceledBy: by.name, reason, cancelerType: by.type, createdAt: nowMs };
     event.status = 'canceled';
     event.cancellation = cancellation;
     event.updatedAt = nowMs;
@@ -186,6 +194,10 @@ export class SandboxStore {
       invitee.status = 'canceled';
       invitee.cancellation = cancellation;
       invitee.updatedAt = nowMs;
+      if (options.rescheduledTo) {
+        invitee.rescheduled = true;
+        invitee.newInvitee = options.rescheduledTo.uri;
+      }
       this.onInviteeEvent?.('invitee.canceled', invitee, event);
     }
   }

@@ -11,14 +11,17 @@ import {
   VendorRejectedError,
   VendorUnavailableError,
 } from '../../domain/errors.ts';
+import type { Appointment } from '../../domain/model.ts';
 import type {
   AvailableTime,
+  CalendlyCancelResult,
   CalendlyPort,
   CalendlyUser,
   CreatedInvitee,
   CreateInviteeInput,
   EventTypeInfo,
   FindInviteeQuery,
+  UpcomingByEmailQuery,
 } from '../../domain/ports.ts';
 import type * as z from '../../zod.ts';
 import { answerOf, attemptVendor, type VendorAttempt, type VendorResponse } from '../vendor-http.ts';
@@ -28,6 +31,7 @@ import {
   CalendlyErrorSchema,
   type CalendlyEventType,
   type CalendlyInvitee,
+  CancellationResponseSchema,
   EventTypeListSchema,
   EventTypeResponseSchema,
   EventTypeSchema,
@@ -73,6 +77,9 @@ const FIND_WINDOW_MS = 60_000;
 const SLOT_UNAVAILABLE_CODES: ReadonlySet<string> = new Set(['already_filled']);
 const SLOT_UNAVAILABLE =
   /not available|no longer available|unavailable|already (been )?(booked|taken|filled)/i;
+// Calendly's documented 403 messages for a cancellation it will not make (Calendly's API v2 reference).
+const ALREADY_CANCELED = /already cancel/i;
+const IN_PAST = /in the past/i;
 
 interface RequestSpec<S extends z.ZodMiniType> {
   method: 'GET' | 'POST';
@@ -319,7 +326,78 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
       }
       return null;
     },
+
+    async findUpcomingByEmail(query: UpcomingByEmailQuery): Promise<Appointment[]> {
+      const afterMs = Date.parse(query.after);
+      if (Number.isNaN(afterMs)) throw new RangeError('findUpcomingByEmail needs an ISO instant');
+      const events = await allPages(
+        '/scheduled_events',
+        {
+          user: query.userUri,
+          invitee_email: query.email,
+          min_start_time: calendlyTime(afterMs),
+          status: 'active',
+          sort: 'start_time:asc',
+        },
+        ScheduledEventListSchema,
+      );
+      const email = query.email.toLowerCase();
+      const found: Appointment[] = [];
+      // Calendly's sort is asked for, but the order is ours to guarantee.
+      const upcoming = events
+        .filter((event) => event.status === 'active' && Date.parse(event.start_time) > afterMs)
+        .sort((a, b) => Date.parse(a.start_time) - Date.parse(b.start_time));
+      for (const event of upcoming) {
+        if (found.length >= query.limit) break;
+        const invitees = await allPages(
+          `/scheduled_events/${encodeURIComponent(uuidOf(event.uri))}/invitees`,
+          { email: query.email, status: 'active' },
+          InviteeListSchema,
+        );
+        for (const invitee of invitees) {
+          if (invitee.status !== 'active' || invitee.email.toLowerCase() !== email) continue;
+          found.push({
+            eventUri: event.uri,
+            inviteeUri: invitee.uri,
+            eventTypeUri: event.event_type,
+            start: new Date(Date.parse(event.start_time)).toISOString(),
+            name: invitee.name,
+            email: invitee.email,
+            bookingId: invitee.tracking?.utm_content ?? null,
+          });
+        }
+      }
+      return found.slice(0, query.limit);
+    },
+
+    async cancelEvent(eventUri: string, reason: string): Promise<CalendlyCancelResult> {
+      const path = `/scheduled_events/${encodeURIComponent(uuidOf(eventUri))}/cancellation`;
+      const cancel = (body: unknown) =>
+        request({ method: 'POST', path, body, schema: CancellationResponseSchema });
+      try {
+        try {
+          await cancel({ reason });
+        } catch (error) {
+          // The reference records an unconfirmed report of Calendly refusing a body with a reason (400); the
+          // reason is optional, so a 400 is answered by asking once more without one.
+          if (calendlyAnswer(error)?.status !== 400) throw error;
+          await cancel({});
+        }
+        return 'canceled';
+      } catch (error) {
+        const answer = calendlyAnswer(error);
+        const message = answer?.status === 403 ? (answer.body?.message ?? '') : '';
+        if (ALREADY_CANCELED.test(message)) return 'already_canceled';
+        if (IN_PAST.test(message)) return 'in_past';
+        throw error;
+      }
+    },
   };
+}
+
+/** Calendly's own answer behind a domain error, when it answered at all. */
+function calendlyAnswer(error: unknown): CalendlyHttpError | null {
+  return error instanceof AppError && error.cause instanceof CalendlyHttpError ? error.cause : null;
 }
 
 function toEventTypeInfo(eventType: CalendlyEventType): EventTypeInfo {

@@ -114,6 +114,7 @@ export const InviteeSchema = z.looseObject({
   uri: z.string(),
   event: z.string(),
   email: z.string(),
+  name: z.string(),
   status: z.enum(['active', 'canceled']),
   cancel_url: z.string(),
   reschedule_url: z.string(),
@@ -137,7 +138,11 @@ export const ScheduledEventListSchema = z.looseObject({
       uri: z.string(),
       status: z.string(),
       start_time: z.string(),
+      event_type: z.string(),
     }),
   ),
   pagination: PaginationSchema,
 });
+
+/** POST /scheduled_events/{uuid}/cancellation: 201 with the cancellation (who, why, when), which we do not read. */
+export const CancellationResponseSchema = z.looseObject({ resource: z.looseObject({}) });

@@ -5,13 +5,14 @@
  * after a crash; the taker reconciles with Calendly before posting again.
  */
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Booking } from '../../domain/model.ts';
+import type { Booking, CalendlyBookingRef } from '../../domain/model.ts';
 import type { BookingRepository, ClaimOutcome } from '../../domain/ports.ts';
 import { BookingItemSchema, toBooking } from './items.ts';
 import { keys, PENDING_PARTITION } from './keys.ts';
@@ -94,28 +95,59 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     }
   }
 
+  /** The phone mirror's entry for a booking we made, when it has a number and is in Calendly. */
+  function mirrorOf(booking: Booking, calendly: CalendlyBookingRef | null) {
+    if (!booking.callerNumber || !calendly) return null;
+    return {
+      phone: booking.callerNumber,
+      appointment: {
+        eventUri: calendly.eventUri,
+        inviteeUri: calendly.inviteeUri,
+        eventTypeUri: booking.slot.eventTypeUri,
+        start: booking.slot.start,
+        name: booking.name,
+        email: booking.email,
+        bookingId: booking.bookingId,
+      },
+    };
+  }
+
+  /** The mirror entry of a booking that stops being an upcoming appointment, as transaction items. */
+  function forgetMirror(booking: Booking) {
+    const mirror = mirrorOf(booking, booking.calendly);
+    return mirror ? [to.appointment.forget(mirror.phone, mirror.appointment)] : [];
+  }
+
   /**
-   * Moves a booking to a final state together with its slot (and, when the slot is freed, its cells); if the
-   * slot is not ours any more, the booking alone.
+   * Moves a booking to a final state together with its slot (and, when the slot is freed, its cells) and its
+   * phone mirror entry; if the slot is not ours any more, the booking (and mirror) alone.
    */
   async function finish(
     booking: Booking,
     bookingSet: Record<string, unknown>,
     slotUpdate: { Update: UpdateSpec },
     now: Date,
-    options: { freesCells: boolean; smsOwed: boolean },
+    options: {
+      from: Booking['status'][];
+      freesCells: boolean;
+      smsOwed: boolean;
+      newSms?: boolean;
+      mirror?: { Update: UpdateSpec } | { Delete: { TableName: string; Key: Record<string, string> } };
+    },
   ): Promise<Booking> {
-    const { freesCells } = options;
+    const { freesCells, mirror } = options;
     const bookingUpdate = to.booking.finish(booking, bookingSet, {
-      from: ['posting', 'queued'],
+      from: options.from,
       nowMs: now.getTime(),
       smsOwed: options.smsOwed,
+      newSms: options.newSms ?? false,
     });
     const cells = freesCells ? to.cells.release(booking.slot, booking.holdId) : [];
     try {
       await db.send(
         new TransactWriteCommand({
-          TransactItems: [slotUpdate, { Update: bookingUpdate }, ...cells],
+          // The mirror last, after the cells, so the indexes of the reasons read below stay fixed.
+          TransactItems: [slotUpdate, { Update: bookingUpdate }, ...cells, ...(mirror ? [mirror] : [])],
         }),
       );
     } catch (error) {
@@ -129,6 +161,11 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
       if (reasons[0]?.code !== 'ConditionalCheckFailed') throw error;
       await updateUnlessConditionFails(db, bookingUpdate);
       if (freesCells) await releaseOwnCells(booking);
+      if (mirror) {
+        await db.send(
+          'Update' in mirror ? new UpdateCommand(mirror.Update) : new DeleteCommand(mirror.Delete),
+        );
+      }
     }
     const stored = await get(booking.bookingId);
     if (!stored) throw new Error('booking vanished while finishing it');
@@ -140,9 +177,12 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     claim,
 
     markBooked(booking, calendly, now, { smsOwed }) {
+      const mirror = mirrorOf(booking, calendly);
       return finish(booking, { status: 'booked', calendly, mayExist: false }, to.slot.book(booking), now, {
+        from: ['posting', 'queued'],
         freesCells: false,
         smsOwed,
+        ...(mirror ? { mirror: to.appointment.record(mirror.phone, mirror.appointment) } : {}),
       });
     },
 
@@ -152,8 +192,35 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
         { status: 'failed', failure },
         to.slot.release(booking.slot, { state: 'booking', holdId: booking.holdId, fence: booking.fence }),
         now,
-        { freesCells: true, smsOwed },
+        { from: ['posting', 'queued'], freesCells: true, smsOwed },
       );
+    },
+
+    async startCancel(booking, callId, now, { retryAt }) {
+      const started = await updateUnlessConditionFails(db, {
+        ...to.booking.startCancel(booking, { callId, nowMs: now.getTime(), retryAt: retryAt.getTime() })
+          .Update,
+        ReturnValues: 'ALL_NEW',
+      });
+      if (started?.Attributes) return { kind: 'started', booking: toBooking(started.Attributes) };
+      const stored = await get(booking.bookingId);
+      if (!stored) throw new Error('booking vanished while canceling it');
+      return { kind: 'not_booked', booking: stored };
+    },
+
+    finishCancel(booking, now, { smsOwed }) {
+      const [mirror] = forgetMirror(booking);
+      return finish(
+        booking,
+        { status: 'canceled' },
+        to.slot.release(booking.slot, { state: 'booked', bookingId: booking.bookingId }),
+        now,
+        { from: ['canceling'], freesCells: true, smsOwed, newSms: true, ...(mirror ? { mirror } : {}) },
+      );
+    },
+
+    async abandonCancel(booking, now) {
+      await updateUnlessConditionFails(db, to.booking.abandonCancel(booking, now.getTime()));
     },
 
     async unclaim(booking, { mayExist, retryAt }, now) {
@@ -174,6 +241,7 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
               to.booking.canceledInCalendly(bookingId, inviteeUri, now.getTime()),
               to.slot.release(booking.slot, { state: 'booked', bookingId }),
               ...to.cells.release(booking.slot, booking.holdId),
+              ...forgetMirror(booking),
             ],
           }),
         );

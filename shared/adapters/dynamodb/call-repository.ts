@@ -1,6 +1,9 @@
-/** Call items: one per phone call, holding the slot ids offered to it and the holds it owns. */
+/**
+ * Call items: one per phone call, holding the slot ids offered to it, the holds it owns, the booking refs
+ * find_booking gave it and how many of its lookups found nothing.
+ */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Offer, SlotRef } from '../../domain/model.ts';
+import type { Appointment, BookingRef, Offer, SlotRef } from '../../domain/model.ts';
 import type { CallRepository } from '../../domain/ports.ts';
 import { isoInstant } from '../../domain/time/instant.ts';
 import { type CallItem, CallItemSchema, toCallRecord } from './items.ts';
@@ -103,7 +106,111 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
       });
       return ended ? toCallRecord(CallItemSchema.parse(ended.Attributes)) : null;
     },
+
+    async issueBookingRefs(callId, appointments, { now, validForMs }) {
+      // Optimistic concurrency on refSeq, as for offers.
+      for (let attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++) {
+        const item = await readItem(callId);
+        const plan = planBookingRefs(item, appointments, now.getTime(), validForMs);
+        const written = await updateUnlessConditionFails(db, {
+          TableName: tableName,
+          Key: keys.call(callId),
+          UpdateExpression:
+            'SET callId = :callId, bookingRefs = :refs, refSeq = :next, startedAt = if_not_exists(startedAt, :now), ' +
+            '#ttl = if_not_exists(#ttl, :ttl)',
+          ConditionExpression: item
+            ? 'refSeq = :seq OR attribute_not_exists(refSeq)'
+            : 'attribute_not_exists(pk)',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':callId': callId,
+            ':refs': plan.refs,
+            ':next': plan.nextSeq,
+            ':now': now.getTime(),
+            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+            ...(item ? { ':seq': item.refSeq } : {}),
+          },
+        });
+        if (written) return plan.issued;
+      }
+      throw new Error('could not issue booking refs: the call item kept changing');
+    },
+
+    async countFailedLookup(callId, now) {
+      const { Attributes } = await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.call(callId),
+          UpdateExpression:
+            'SET callId = :callId, startedAt = if_not_exists(startedAt, :now), #ttl = if_not_exists(#ttl, :ttl) ' +
+            'ADD failedLookups :one',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':callId': callId,
+            ':now': now.getTime(),
+            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+            ':one': 1,
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.failedLookups ?? 1);
+    },
+
+    async markRefCanceled(callId, ref, now) {
+      const claimed = await updateUnlessConditionFails(db, {
+        TableName: tableName,
+        Key: keys.call(callId),
+        UpdateExpression: 'SET bookingRefs.#ref.canceledAt = :now',
+        ConditionExpression:
+          'attribute_exists(bookingRefs.#ref) AND attribute_not_exists(bookingRefs.#ref.cancellationSmsAt)',
+        ExpressionAttributeNames: { '#ref': ref },
+        ExpressionAttributeValues: { ':now': now.getTime() },
+      });
+      return claimed !== null;
+    },
   };
+}
+
+interface BookingRefPlan {
+  refs: CallItem['bookingRefs'];
+  nextSeq: number;
+  issued: BookingRef[];
+}
+
+/** Drops expired refs, reuses the ref of an appointment already given, numbers new ones after the last. */
+function planBookingRefs(
+  item: CallItem | null,
+  appointments: Appointment[],
+  now: number,
+  validForMs: number,
+): BookingRefPlan {
+  const expiresAt = now + validForMs;
+  const refs: CallItem['bookingRefs'] = {};
+  const refByEvent = new Map<string, string>();
+  for (const [ref, entry] of Object.entries(item?.bookingRefs ?? {})) {
+    if (entry.expiresAt <= now) continue;
+    refs[ref] = entry;
+    refByEvent.set(entry.inviteeUri, ref);
+  }
+  let nextSeq = item?.refSeq ?? 0;
+  const issued: BookingRef[] = [];
+  for (const appointment of appointments) {
+    let ref = refByEvent.get(appointment.inviteeUri);
+    if (!ref) {
+      nextSeq += 1;
+      ref = `A${nextSeq}`;
+      refByEvent.set(appointment.inviteeUri, ref);
+    }
+    const known = refs[ref];
+    refs[ref] = {
+      ...appointment,
+      expiresAt,
+      ...(known?.canceledAt ? { canceledAt: known.canceledAt } : {}),
+    };
+    issued.push({ ref, ...appointment, expiresAt, canceledAt: known?.canceledAt ?? null });
+  }
+  return { refs, nextSeq, issued };
 }
 
 interface OfferPlan {

@@ -4,12 +4,34 @@
  * Attribute names are the table's and stay as they are (`phone`, `from`, `to` hold the domain's
  * `callerNumber` and `dialledNumber`), so items written by earlier releases read the same.
  */
-import type { Booking, CallRecord, Hold } from '../../domain/model.ts';
+import type { Appointment, Booking, CallRecord, Hold } from '../../domain/model.ts';
 import * as z from '../../zod.ts';
 
 const SlotRefSchema = z.object({ eventTypeUri: z.string(), start: z.string(), durationMinutes: z.number() });
 
 export const OfferItemSchema = z.extend(SlotRefSchema, { expiresAt: z.number() });
+
+/** An appointment as the table stores it (a mirror item, or a booking ref of a call). */
+export const AppointmentItemSchema = z.object({
+  eventUri: z.string(),
+  inviteeUri: z.string(),
+  eventTypeUri: z.string(),
+  start: z.string(),
+  name: z.string(),
+  email: z.string(),
+  bookingId: z.nullish(z.string()),
+});
+
+export function toAppointment(item: unknown): Appointment {
+  const parsed = AppointmentItemSchema.parse(item);
+  return { ...parsed, bookingId: parsed.bookingId ?? null };
+}
+
+export const BookingRefItemSchema = z.extend(AppointmentItemSchema, {
+  expiresAt: z.number(),
+  /** When this call canceled the appointment. */
+  canceledAt: z.nullish(z.number()),
+});
 
 export const CallItemSchema = z.object({
   callId: z.string(),
@@ -24,6 +46,9 @@ export const CallItemSchema = z.object({
   version: z._default(z.number(), 0),
   arrivals: z._default(z.number(), 0),
   answer: z.nullish(z.string()),
+  bookingRefs: z._default(z.record(z.string(), BookingRefItemSchema), {}),
+  refSeq: z._default(z.number(), 0),
+  failedLookups: z._default(z.number(), 0),
 });
 export type CallItem = z.infer<typeof CallItemSchema>;
 
@@ -38,6 +63,13 @@ export function toCallRecord(item: CallItem): CallRecord {
     offers: Object.entries(item.offers).map(([id, offer]) => ({ id, ...offer })),
     holds: item.holds,
     answer: item.answer ?? null,
+    bookingRefs: Object.entries(item.bookingRefs).map(([ref, entry]) => ({
+      ref,
+      ...toAppointment(entry),
+      expiresAt: entry.expiresAt,
+      canceledAt: entry.canceledAt ?? null,
+    })),
+    failedLookups: item.failedLookups,
   };
 }
 
@@ -97,13 +129,14 @@ export const BookingItemSchema = z.object({
   email: z.string(),
   phone: z.nullish(z.string()),
   timezone: z.string(),
-  status: z.enum(['queued', 'posting', 'booked', 'failed', 'canceled']),
+  status: z.enum(['queued', 'posting', 'booked', 'failed', 'canceling', 'canceled']),
   attempts: z._default(z.number(), 0),
   postingStartedAt: z.nullish(z.number()),
   mayExist: z._default(z.boolean(), false),
   calendly: z.nullish(CalendlyRefSchema),
   failure: z.nullish(z.object({ code: z.string(), message: z.string() })),
   smsSentAt: z.nullish(z.number()),
+  canceledBy: z.nullish(z.string()),
   dueAt: z.number(),
   createdAt: z.number(),
   updatedAt: z.number(),
@@ -127,6 +160,7 @@ export function toBooking(item: unknown): Booking {
     calendly: parsed.calendly ?? null,
     failure: parsed.failure ?? null,
     smsSentAt: parsed.smsSentAt ?? null,
+    canceledBy: parsed.canceledBy ?? null,
     dueAt: parsed.dueAt,
     createdAt: parsed.createdAt,
     updatedAt: parsed.updatedAt,

@@ -8,6 +8,7 @@
  * | cell         | CELL#<UTC day>                       | <cell start, ISO ms> | which hold covers these 5 min  |
  * | hold         | HOLD#<holdId>                        | HOLD                 | who, which slot, lease         |
  * | booking      | BOOKING#<bookingId>                  | BOOKING              | worker state, Calendly refs    |
+ * | appointment  | PHONE#<E.164>                        | <start, ISO ms>#<event uuid> | an upcoming appointment tied to that number |
  * | availability | AVAIL#<YYYY-MM-DD in zone>           | <eventTypeId>        | shared 60 s cache + fill lease |
  * | availability | AVAIL#<YYYY-MM-DD in zone>           | #INVALIDATED         | when the day last changed      |
  * | rate budget  | RATE#<name>                          | <window>#<start>     | counters for Calendly limits   |
@@ -33,6 +34,11 @@ export const keys = {
   },
   hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
   booking: (bookingId: string) => ({ pk: `BOOKING#${bookingId}`, sk: 'BOOKING' }),
+  /** An appointment tied to a phone number: by start, so "upcoming" is one Query from now on. */
+  appointment: (phone: string, start: string, eventUri: string) => ({
+    pk: phonePartition(phone),
+    sk: `${isoInstant(start)}#${uuidOf(eventUri)}`,
+  }),
   availability: (eventTypeUri: string, day: string) => ({
     pk: availabilityPartition(day),
     sk: uuidOf(eventTypeUri),
@@ -51,6 +57,11 @@ export const keys = {
 /** Partition holding one event type's slot locks for one UTC day. */
 export function slotPartition(eventTypeUri: string, utcDay: string): string {
   return `SLOT#${uuidOf(eventTypeUri)}#${utcDay}`;
+}
+
+/** Partition holding the upcoming appointments tied to one phone number. */
+export function phonePartition(phone: string): string {
+  return `PHONE#${phone}`;
 }
 
 /** Partition holding one business day's cached availability, for every event type, and its invalidation. */

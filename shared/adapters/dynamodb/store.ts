@@ -1,6 +1,7 @@
 /** The whole persistence layer on one DynamoDB table, built once per container. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../../domain/ports.ts';
+import { createAppointmentMirror } from './appointment-mirror.ts';
 import { createBookingRepository } from './booking-repository.ts';
 import { createCallRepository } from './call-repository.ts';
 import { createDocumentClient } from './client.ts';
@@ -23,5 +24,6 @@ export function createDynamoStore(options: {
     calls: createCallRepository(db, options.tableName),
     slots: createSlotLock(db, options.tableName),
     bookings: createBookingRepository(db, options.tableName),
+    appointments: createAppointmentMirror(db, options.tableName),
   };
 }

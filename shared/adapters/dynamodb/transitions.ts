@@ -6,11 +6,12 @@
  *   slot    free -> held -> booking -> booked -> released      held | booking -> released
  *   cell    free -> held -> booking -> released                held -> released
  *   hold    held -> confirmed | released
- *   booking queued <-> posting -> booked | failed ; booked -> canceled
+ *   booking queued <-> posting -> booked | failed ; booked -> canceling -> canceled ; booked -> canceled
+ *   appointment (tied to a phone number) recorded -> forgotten
  *
  * A condition on a held item always compares `expiresAt` itself: DynamoDB's TTL deletes lazily.
  */
-import type { Booking, Hold, SlotRef } from '../../domain/model.ts';
+import type { Appointment, Booking, Hold, SlotRef } from '../../domain/model.ts';
 import { cellsOf } from '../../domain/slot-cells.ts';
 import { itemOf } from './items.ts';
 import { keys, PENDING_PARTITION, pendingSortKey, ttlSeconds } from './keys.ts';
@@ -21,6 +22,8 @@ const DAY_MS = 24 * 3600 * 1000;
 const SLOT_RETENTION_MS = 30 * DAY_MS;
 /** Finished bookings stay a year after the appointment, then TTL removes them. */
 const BOOKING_RETENTION_MS = 365 * DAY_MS;
+/** A mirrored appointment is of no use once it has started; TTL removes it a day later. */
+const APPOINTMENT_RETENTION_MS = DAY_MS;
 
 /** An update item of a transaction (also usable alone as UpdateItem input). */
 export interface UpdateSpec {
@@ -411,7 +414,13 @@ export function createTransitions(tableName: string) {
     finish(
       value: Booking,
       set: Record<string, unknown>,
-      options: { from: Booking['status'][]; nowMs: number; smsOwed: boolean },
+      options: {
+        from: Booking['status'][];
+        nowMs: number;
+        smsOwed: boolean;
+        /** The state needs an SMS of its own (a cancellation after the booking's text): forget the earlier one. */
+        newSms?: boolean;
+      },
     ): UpdateSpec {
       const { names, values, clauses } = assignments(set);
       const from = options.from.map((_, index) => `:from${index}`);
@@ -423,20 +432,65 @@ export function createTransitions(tableName: string) {
       values[':now'] = options.nowMs;
       values[':ttl'] = ttlSeconds(Date.parse(value.slot.start) + BOOKING_RETENTION_MS);
       clauses.push('updatedAt = :now', '#ttl = :ttl');
-      let removals = `REMOVE ${pendingPk}, ${pendingSk}, postingStartedAt`;
+      const removals = ['postingStartedAt'];
+      if (options.newSms) removals.push('smsSentAt');
       if (options.smsOwed) {
-        clauses.push('dueAt = :now', `${pendingSk} = :pendingSk`);
+        clauses.push('dueAt = :now', `${pendingPk} = :pending`, `${pendingSk} = :pendingSk`);
+        values[':pending'] = PENDING_PARTITION;
         values[':pendingSk'] = pendingSortKey(options.nowMs, value.bookingId);
-        removals = 'REMOVE postingStartedAt';
+      } else {
+        removals.push(pendingPk, pendingSk);
       }
       return {
         TableName: tableName,
         Key: keys.booking(value.bookingId),
-        UpdateExpression: `SET ${clauses.join(', ')} ${removals}`,
+        UpdateExpression: `SET ${clauses.join(', ')} REMOVE ${removals.join(', ')}`,
         ConditionExpression: `#status IN (${from.join(', ')})`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      };
+    },
+
+    /**
+     * booked -> canceling by `callId`: the cancellation is under way, due again at `retryAt` so the worker
+     * finishes it (the sweeper re-enqueues it) if the caller's tool call does not.
+     */
+    startCancel(
+      value: Pick<Booking, 'bookingId'>,
+      options: { callId: string; nowMs: number; retryAt: number },
+    ) {
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.booking(value.bookingId),
+          UpdateExpression:
+            'SET #status = :canceling, canceledBy = :callId, updatedAt = :now, dueAt = :dueAt, ' +
+            `${pendingPk} = :pending, ${pendingSk} = :pendingSk`,
+          ConditionExpression: '#status = :booked',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':canceling': 'canceling',
+            ':booked': 'booked',
+            ':callId': options.callId,
+            ':now': options.nowMs,
+            ':dueAt': options.retryAt,
+            ':pending': PENDING_PARTITION,
+            ':pendingSk': pendingSortKey(options.retryAt, value.bookingId),
+          },
+        },
+      };
+    },
+
+    /** canceling -> booked again: Calendly would not cancel it (it has started), so nothing changed. */
+    abandonCancel(value: Pick<Booking, 'bookingId'>, nowMs: number): UpdateSpec {
+      return {
+        TableName: tableName,
+        Key: keys.booking(value.bookingId),
+        UpdateExpression: `SET #status = :booked, updatedAt = :now REMOVE canceledBy, ${pendingPk}, ${pendingSk}`,
+        ConditionExpression: '#status = :canceling',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':booked': 'booked', ':canceling': 'canceling', ':now': nowMs },
       };
     },
 
@@ -486,7 +540,37 @@ export function createTransitions(tableName: string) {
     },
   };
 
-  return { slot, cells, hold, call, booking };
+  const appointment = {
+    /**
+     * Ties the appointment to `phone`. Our booking id is only ever set, never cleared: the webhook that
+     * reports our own booking carries no booking id we trust, and must not erase the one we wrote.
+     */
+    record(phone: string, value: Appointment) {
+      const { bookingId, ...details } = value;
+      const { names, values, clauses } = assignments({
+        ...details,
+        phone,
+        ttl: ttlSeconds(Date.parse(value.start) + APPOINTMENT_RETENTION_MS),
+        ...(bookingId === null ? {} : { bookingId }),
+      });
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.appointment(phone, value.start, value.eventUri),
+          UpdateExpression: `SET ${clauses.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      };
+    },
+
+    /** The appointment is no longer tied to `phone` (canceled, or moved to another time). */
+    forget(phone: string, value: Pick<Appointment, 'start' | 'eventUri'>) {
+      return { Delete: { TableName: tableName, Key: keys.appointment(phone, value.start, value.eventUri) } };
+    },
+  };
+
+  return { slot, cells, hold, call, booking, appointment };
 }
 
 export type Transitions = ReturnType<typeof createTransitions>;

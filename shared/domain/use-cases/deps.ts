@@ -2,7 +2,7 @@
 import type { AvailabilityReader } from '../availability.ts';
 import type { CalendarDirectory } from '../calendar-directory.ts';
 import type { Clock } from '../clock.ts';
-import type { BookingQueuePort, Store } from '../ports.ts';
+import type { BookingQueuePort, CalendlyPort, CallerTexts, SmsPort, Store } from '../ports.ts';
 
 export interface UseCaseSettings {
   holdTtlSeconds: number;
@@ -13,6 +13,12 @@ export interface UseCaseSettings {
   confirmPollMs: number;
   /** How many days past an empty window we look for the next opening. */
   lookaheadDays: number;
+  /** find_booking lookups that may find nothing before the tool stops answering for the call. */
+  maxFailedLookups: number;
+  /** How many upcoming appointments find_booking lists at most. */
+  maxBookingsFound: number;
+  /** How long a cancellation may stay unfinished before the booking worker finishes it. */
+  cancelLeaseMs: number;
 }
 
 export const DEFAULT_USE_CASE_SETTINGS: UseCaseSettings = {
@@ -23,10 +29,18 @@ export const DEFAULT_USE_CASE_SETTINGS: UseCaseSettings = {
   confirmWaitMs: 3_000,
   confirmPollMs: 150,
   lookaheadDays: 7,
+  maxFailedLookups: 3,
+  maxBookingsFound: 5,
+  cancelLeaseMs: 60_000,
 };
 
 export interface UseCaseDeps {
   store: Store;
+  /** Calendly itself, for what the cache and the directory do not cover: finding by email, canceling. */
+  calendly: CalendlyPort;
+  /** Texts the caller; null when SMS is not configured. */
+  sms: SmsPort | null;
+  texts: CallerTexts;
   availability: AvailabilityReader;
   directory: CalendarDirectory;
   queue: BookingQueuePort;

@@ -46,6 +46,8 @@ const VALID = {
   hold_slot: { slot_id: 'S3', name: 'Ada Lovelace', email: 'ada@example.com' },
   confirm_booking: { hold_id: 'H-7K2P9QXM' },
   release_hold: { hold_id: 'H-7K2P9QXM' },
+  find_booking: { email: 'ada@example.com', name: 'Ada Lovelace' },
+  cancel_booking: { booking_ref: 'A1' },
 } as const;
 
 /** Values worth trying for any argument: edges of each rule, wrong types, padding, case, lengths. */

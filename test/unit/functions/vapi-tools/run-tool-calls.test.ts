@@ -6,7 +6,14 @@ import { createManualClock } from '../../../../infra/local/clock.ts';
 import type { CalendarDirectory } from '../../../../shared/domain/calendar-directory.ts';
 import { VendorUnavailableError } from '../../../../shared/domain/errors.ts';
 import { DEFAULT_USE_CASE_SETTINGS } from '../../../../shared/domain/use-cases/deps.ts';
-import { memoryCalls, memoryHoldsAndBookings, memoryReplays } from '../../../fixtures/memory-ports.ts';
+import { CALLER_TEXTS } from '../../../../shared/speech/booking-sms.ts';
+import {
+  memoryCalls,
+  memoryHoldsAndBookings,
+  memoryReplays,
+  unusedAppointments,
+  unusedCalendly,
+} from '../../../fixtures/memory-ports.ts';
 
 const CALL = { callId: 'CA1', callerNumber: null };
 const CHECK = {
@@ -29,7 +36,15 @@ function runnerFailingWith(failure: () => Error) {
   };
   const memory = memoryHoldsAndBookings();
   const deps = {
-    store: { calls: memoryCalls(), slots: memory.slots, bookings: memory.repository },
+    store: {
+      calls: memoryCalls(),
+      slots: memory.slots,
+      bookings: memory.repository,
+      appointments: unusedAppointments(),
+    },
+    calendly: unusedCalendly(),
+    sms: null,
+    texts: CALLER_TEXTS,
     availability: { timesForDay: async () => [] },
     directory,
     queue: { enqueue: async () => undefined },

@@ -26,6 +26,7 @@ const booking: Booking = {
   calendly: null,
   failure: null,
   smsSentAt: null,
+  canceledBy: null,
   dueAt: NOW.getTime(),
   createdAt: NOW.getTime(),
   updatedAt: NOW.getTime(),

@@ -7,7 +7,13 @@ import {
   confirmBooking,
 } from '../../../../../shared/domain/use-cases/confirm-booking.ts';
 import { DEFAULT_USE_CASE_SETTINGS, type UseCaseDeps } from '../../../../../shared/domain/use-cases/deps.ts';
-import { memoryCalls, memoryHoldsAndBookings } from '../../../../fixtures/memory-ports.ts';
+import { CALLER_TEXTS } from '../../../../../shared/speech/booking-sms.ts';
+import {
+  memoryCalls,
+  memoryHoldsAndBookings,
+  unusedAppointments,
+  unusedCalendly,
+} from '../../../../fixtures/memory-ports.ts';
 
 const CALL = { callId: 'CA1', callerNumber: '+14155550123' };
 const settings = { ...DEFAULT_USE_CASE_SETTINGS, confirmWaitMs: 3_000, confirmPollMs: 150 };
@@ -41,7 +47,15 @@ function setUp(clock: ManualClock) {
   memory.holds.set(hold.holdId, hold);
   const enqueued: string[] = [];
   const deps: UseCaseDeps = {
-    store: { calls: memoryCalls(), slots: memory.slots, bookings: memory.repository },
+    store: {
+      calls: memoryCalls(),
+      slots: memory.slots,
+      bookings: memory.repository,
+      appointments: unusedAppointments(),
+    },
+    calendly: unusedCalendly(),
+    sms: null,
+    texts: CALLER_TEXTS,
     availability: { timesForDay: async () => [] },
     directory,
     queue: {

@@ -1,0 +1,110 @@
+/**
+ * Cancel an appointment find_booking gave this call. Our own bookings move booked -> canceling -> canceled
+ * in the table: `canceling` decides a race with another change of the same booking (another call, a
+ * reschedule), and is finished by the booking worker if this call does not get that far. Calendly is told
+ * with POST /scheduled_events/{uuid}/cancellation; our lock is freed with the `canceled` step, and the
+ * caller's text goes out once, through the worker (retried there) for our bookings, at once for others.
+ * A repeat from the same call answers `canceled` again and changes nothing; an appointment canceled
+ * elsewhere meanwhile answers `already_canceled`, truthfully.
+ */
+import type { Booking, BookingRef, CallContext } from '../model.ts';
+import type { UseCaseDeps } from './deps.ts';
+
+/** What Calendly shows the invitee and the host as the reason. */
+export const CANCELLATION_REASON = 'Canceled by the caller over the phone.';
+
+export type CancelBookingOutcome =
+  | { kind: 'canceled'; ref: BookingRef; zone: string; bookingId: string | null; texted: boolean }
+  | { kind: 'already_canceled'; ref: BookingRef; zone: string }
+  /** It has started (or passed): Calendly cancels only upcoming events. */
+  | { kind: 'in_past'; ref: BookingRef; zone: string }
+  /** A group event: Calendly's API would cancel it for every invitee. */
+  | { kind: 'group_event'; ref: BookingRef }
+  | { kind: 'unknown_booking'; bookingRef: string };
+
+export async function cancelBooking(
+  bookingRef: string,
+  call: CallContext,
+  deps: UseCaseDeps,
+): Promise<CancelBookingOutcome> {
+  const now = deps.clock.now();
+  const record = await deps.store.calls.get(call.callId);
+  const wanted = bookingRef.trim().toUpperCase();
+  const ref = record?.bookingRefs.find((entry) => entry.ref === wanted && entry.expiresAt > now.getTime());
+  if (!ref) return { kind: 'unknown_booking', bookingRef };
+  const zone = await deps.directory.businessTimezone();
+  const callerNumber = call.callerNumber ?? record?.callerNumber ?? null;
+
+  const eventType = await deps.directory.eventTypeByUri(ref.eventTypeUri).catch(() => null);
+  if (eventType?.kind === 'group') return { kind: 'group_event', ref };
+
+  const ours = ref.bookingId ? await deps.store.bookings.get(ref.bookingId) : null;
+  // Our booking id in Calendly's tracking is anyone's to write: only our own record of the event counts.
+  if (ours && ours.calendly?.eventUri === ref.eventUri) {
+    return await cancelOurBooking(ours, ref, { call, zone, deps });
+  }
+  if (ref.canceledAt !== null) return canceledByThisCall(ref, zone, null);
+  if (Date.parse(ref.start) <= now.getTime()) return { kind: 'in_past', ref, zone };
+
+  const result = await deps.calendly.cancelEvent(ref.eventUri, CANCELLATION_REASON);
+  if (result === 'in_past') return { kind: 'in_past', ref, zone };
+  if (callerNumber) await deps.store.appointments.forget(callerNumber, ref);
+  if (result === 'already_canceled') return { kind: 'already_canceled', ref, zone };
+  // Marked before texting: a repeat of this request finds it canceled by this call and texts nobody again.
+  const first = await deps.store.calls.markRefCanceled(call.callId, ref.ref, now);
+  let texted = false;
+  if (first && deps.sms && callerNumber) {
+    texted = await deps.sms
+      .send({ to: callerNumber, body: deps.texts.appointmentCanceled(ref.start, zone, deps.clock.now()) })
+      .then(
+        () => true,
+        () => false,
+      );
+  }
+  return { kind: 'canceled', ref, zone, bookingId: null, texted };
+}
+
+function canceledByThisCall(ref: BookingRef, zone: string, bookingId: string | null): CancelBookingOutcome {
+  return { kind: 'canceled', ref, zone, bookingId, texted: false };
+}
+
+async function cancelOurBooking(
+  booking: Booking,
+  ref: BookingRef,
+  context: { call: CallContext; zone: string; deps: UseCaseDeps },
+): Promise<CancelBookingOutcome> {
+  const { call, zone, deps } = context;
+  const now = deps.clock.now();
+  let current = booking;
+  let startedNow = false;
+  if (current.status === 'booked') {
+    if (Date.parse(current.slot.start) <= now.getTime()) return { kind: 'in_past', ref, zone };
+    const started = await deps.store.bookings.startCancel(current, call.callId, now, {
+      retryAt: new Date(now.getTime() + deps.settings.cancelLeaseMs),
+    });
+    current = started.booking;
+    startedNow = started.kind === 'started';
+  }
+  const mine = current.canceledBy === call.callId;
+  if (current.status === 'canceled') {
+    return mine ? canceledByThisCall(ref, zone, current.bookingId) : { kind: 'already_canceled', ref, zone };
+  }
+  // Another call is canceling it right now: to this caller it is canceled already.
+  if (current.status !== 'canceling') return { kind: 'unknown_booking', bookingRef: ref.ref };
+  if (!mine) return { kind: 'already_canceled', ref, zone };
+
+  const result = await deps.calendly.cancelEvent(ref.eventUri, CANCELLATION_REASON);
+  if (result === 'in_past') {
+    await deps.store.bookings.abandonCancel(current, deps.clock.now());
+    return { kind: 'in_past', ref, zone };
+  }
+  // Canceled on Calendly's side before we asked (its webhook has not reached us): say so, and text nobody.
+  // "Already canceled" when resuming our own `canceling` is this call's earlier request that got through.
+  const elsewhere = result === 'already_canceled' && startedNow;
+  const smsOwed = !elsewhere && deps.sms !== null && current.callerNumber !== null;
+  const finished = await deps.store.bookings.finishCancel(current, deps.clock.now(), { smsOwed });
+  // The worker sends the text (and retries it); if the queue is unreachable, the sweeper finds it due.
+  if (smsOwed) await deps.queue.enqueue(finished.bookingId).catch(() => undefined);
+  if (elsewhere) return { kind: 'already_canceled', ref, zone };
+  return { kind: 'canceled', ref, zone, bookingId: finished.bookingId, texted: smsOwed };
+}
