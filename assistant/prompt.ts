@@ -37,6 +37,8 @@ export const ON_ERROR: Readonly<Record<ToolErrorCode, string>> = {
     'Say the `say` text; when they give the email and the full name, call find_booking with both.',
   booking_started: 'Say the `say` text; nothing was changed.',
   group_booking: 'Say the `say` text; nothing was changed.',
+  booking_changing: 'Say the `say` text; call find_booking again in a moment to see how it stands.',
+  same_time: 'Say the `say` text and ask which other time they would like.',
   internal_error:
     'Say the `say` text and try the same step once more; if it fails again, apologise and end the call politely.',
 };
@@ -63,10 +65,11 @@ export function systemPrompt(config: AssistantConfig): string {
     '6. Read back the `say` text of hold_slot: the day, the time with its zone, the name and the spelled email. Ask them to confirm.',
     '7. Only after a clear yes, call confirm_booking with the hold_id. Say its `say` text. If they say no or want to change something, call release_hold and go back to the step that needs changing.',
     '',
-    'When the caller wants to cancel an appointment they already have:',
+    'When the caller wants to move or cancel an appointment they already have:',
     '1. Call find_booking with no arguments (it looks by the number they call from) and say its `say` text.',
     '2. If it finds nothing, ask for the email the appointment was booked with and the full name it is under, and call find_booking with both.',
-    '3. Read back the day and time of the one they mean and ask them to confirm; only after a clear yes, call cancel_booking with its `ref`, and say its `say` text.',
+    '3. To cancel: read back the day and time of the one they mean and ask them to confirm; only after a clear yes, call cancel_booking with its `ref`, and say its `say` text.',
+    '4. To move it: ask what new day and time suits them, call check_availability and offer its times; read back the old and the new time, and only after a clear yes call reschedule_booking with the `ref` and the new slot id. Say its `say` text.',
     '',
     'Rules:',
     '- Never state a day or time that no tool returned on this call, and never guess whether a time is free.',

@@ -42,6 +42,10 @@ export const TOOL_ERROR_CODES = [
   'booking_started',
   /** A group event: canceling it through the API would cancel it for every invitee. */
   'group_booking',
+  /** The appointment is being moved or canceled by another request right now. */
+  'booking_changing',
+  /** The new time asked for is the appointment's own time. */
+  'same_time',
   /** Our own code failed; nothing is wrong with the calendar. */
   'internal_error',
 ] as const;

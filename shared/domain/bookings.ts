@@ -1,12 +1,12 @@
 /** Building a booking: the one place a confirmed hold becomes the record the booking worker drives. */
 import * as z from '../zod.ts';
 import { newBookingId } from './ids.ts';
-import type { Booking, Hold } from './model.ts';
+import type { Booking, Hold, ReplacedAppointment } from './model.ts';
 
 /** A queued booking for `hold`, due now; `timezone` is the zone Calendly shows the invitee. */
 export function bookingFromHold(
   hold: Hold,
-  options: { timezone: string; now: Date; bookingId?: string },
+  options: { timezone: string; now: Date; bookingId?: string; replaces?: ReplacedAppointment },
 ): Booking {
   const now = options.now.getTime();
   return {
@@ -26,6 +26,8 @@ export function bookingFromHold(
     failure: null,
     smsSentAt: null,
     canceledBy: null,
+    replaces: options.replaces ?? null,
+    movedTo: null,
     dueAt: now,
     createdAt: now,
     updatedAt: now,

@@ -41,10 +41,31 @@ export interface Hold {
 }
 
 /**
- * `canceling`: a caller asked cancel_booking to cancel it and Calendly may not have been told yet; `canceled`:
- * canceled in Calendly (by cancel_booking, or on Calendly's side as the webhook reports); the slot is free again.
+ * `canceling`: a caller asked cancel_booking to cancel it and Calendly may not have been told yet;
+ * `rescheduling`: reschedule_booking is booking its new time (it is canceled once that is booked, and booked
+ * again if that fails); `canceled`: canceled in Calendly (by either tool, or on Calendly's side as the webhook
+ * reports); the slot is free again.
  */
-export type BookingStatus = 'queued' | 'posting' | 'booked' | 'failed' | 'canceling' | 'canceled';
+export type BookingStatus =
+  | 'queued'
+  | 'posting'
+  | 'booked'
+  | 'failed'
+  | 'canceling'
+  | 'rescheduling'
+  | 'canceled';
+
+/** The appointment a booking replaces (reschedule_booking): canceled once the new one is booked, kept otherwise. */
+export interface ReplacedAppointment {
+  eventUri: string;
+  inviteeUri: string;
+  eventTypeUri: string;
+  start: string;
+  /** Our booking of it, when we made it (it waits in `rescheduling` meanwhile). */
+  bookingId: string | null;
+  /** When it was canceled in Calendly, the reschedule's last step; null until then. */
+  canceledAt: number | null;
+}
 
 /** What Calendly gave back for a booking we made. */
 export interface CalendlyBookingRef {
@@ -75,6 +96,10 @@ export interface Booking {
   smsSentAt: number | null;
   /** The call that asked to cancel it (cancel_booking), null when nobody did or it was canceled in Calendly. */
   canceledBy: string | null;
+  /** Set when this booking moves an existing appointment (reschedule_booking). */
+  replaces: ReplacedAppointment | null;
+  /** While `rescheduling`: the booking it is being moved into. */
+  movedTo: string | null;
   /** When the worker should next look at it (epoch ms); the sweeper re-enqueues bookings overdue. */
   dueAt: number;
   createdAt: number;
@@ -124,6 +149,8 @@ export interface BookingRef extends Appointment {
   expiresAt: number;
   /** When this call canceled it (cancel_booking), else null. */
   canceledAt: number | null;
+  /** The booking this call is moving it into (reschedule_booking), else null. */
+  movedTo: string | null;
 }
 
 /** Who is speaking to a tool: derived from the Vapi message, never from tool arguments. */

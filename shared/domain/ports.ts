@@ -208,6 +208,8 @@ export interface CallRepository {
    * true texts the caller about it.
    */
   markRefCanceled(callId: string, ref: string, now: Date): Promise<boolean>;
+  /** Notes that this call is moving the appointment under `ref` into booking `bookingId`. */
+  markRefMoved(callId: string, ref: string, bookingId: string): Promise<void>;
 }
 
 /**
@@ -242,7 +244,9 @@ export type HoldOutcome =
 export type ConfirmOutcome =
   | { kind: 'confirmed'; booking: Booking }
   | { kind: 'already_confirmed'; bookingId: string }
-  | { kind: 'expired' };
+  | { kind: 'expired' }
+  /** The booking replaces one of ours that is no longer `booked` (canceled or being moved meanwhile). */
+  | { kind: 'replaced_changed' };
 
 /** The slot lock: conditional writes make two live holds on one slot impossible. */
 export interface SlotLock {
@@ -250,7 +254,10 @@ export interface SlotLock {
   getHold(holdId: string): Promise<Hold | null>;
   /** Releases a live hold; false when it was no longer ours to release (expired and re-taken, or confirmed). */
   release(hold: Hold, now: Date): Promise<boolean>;
-  /** Turns a live hold into a queued booking, atomically with the slot moving to `booking`. */
+  /**
+   * Turns a live hold into a queued booking, atomically with the slot moving to `booking` and, when the
+   * booking replaces one of ours, that one moving to `rescheduling`.
+   */
   confirm(hold: Hold, booking: Booking, now: Date): Promise<ConfirmOutcome>;
   /** Start instants (epoch ms) of the calendar cells in [fromIso, toIso) a live hold or a booking occupies. */
   occupiedCells(fromIso: string, toIso: string, now: Date): Promise<Set<number>>;
@@ -311,10 +318,17 @@ export interface BookingRepository {
     now: Date,
     options: { retryAt: Date },
   ): Promise<StartCancelOutcome>;
-  /** canceling -> canceled, freeing the slot, its cells and the phone mirror, atomically; `smsOwed` as for markBooked. */
+  /**
+   * canceling (or rescheduling) -> canceled, freeing the slot, its cells and the phone mirror, atomically;
+   * `smsOwed` as for markBooked.
+   */
   finishCancel(booking: Booking, now: Date, options: { smsOwed: boolean }): Promise<Booking>;
   /** canceling -> booked: Calendly would not cancel it (it has started), so it stands as it was. */
   abandonCancel(booking: Booking, now: Date): Promise<void>;
+  /** rescheduling into `movedTo` -> booked: that replacement could not be booked, so it stands as it was. */
+  abandonReschedule(bookingId: string, movedTo: string, now: Date): Promise<void>;
+  /** A booked replacement's old appointment is canceled; it stays due only if `stillDue` (its text is owed). */
+  markReplacedCanceled(booking: Booking, now: Date, options: { stillDue: boolean }): Promise<Booking>;
   /** True exactly once per booking state: whoever gets true sends its SMS (and the booking is no longer due). */
   claimSms(bookingId: string, now: Date): Promise<boolean>;
   /** Undoes claimSms after a failed send so a retry can send it; the booking is due again from `now`. */

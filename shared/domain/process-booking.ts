@@ -9,7 +9,8 @@
  * 5. tell the caller by SMS, at most once per booking; until then the booking stays due, so a worker that
  *    dies after recording the outcome leaves the text to the sweeper, not to chance.
  *
- * It also finishes cancellations cancel_booking started (`canceling`) and sends their texts.
+ * It also finishes cancellations cancel_booking started (`canceling`) and sends their texts, and for a
+ * booking that moves an appointment (reschedule_booking), cancels the old one once the new one is booked.
  */
 import type { CalendarDirectory } from './calendar-directory.ts';
 import type { Clock } from './clock.ts';
@@ -27,6 +28,7 @@ import type {
   Store,
 } from './ports.ts';
 import { CANCELLATION_REASON } from './use-cases/cancel-booking.ts';
+import { RESCHEDULE_REASON } from './use-cases/reschedule-booking.ts';
 
 export interface BookingWorkerDeps {
   store: Store;
@@ -88,11 +90,14 @@ export async function processBooking(
   switch (claim.kind) {
     case 'missing':
       return { kind: 'skipped', bookingId, reason: 'unknown booking' };
-    case 'finished':
-      await notifyCaller(claim.booking, deps);
-      return claim.booking.status === 'booked'
-        ? { kind: 'booked', booking: claim.booking, reconciled: false }
-        : { kind: 'failed', booking: claim.booking, code: claim.booking.failure?.code ?? 'failed' };
+    case 'finished': {
+      // An earlier delivery recorded the outcome and stopped short of what comes after it.
+      const finished = await afterOutcome(claim.booking, deps);
+      await notifyCaller(finished, deps);
+      return finished.status === 'booked'
+        ? { kind: 'booked', booking: finished, reconciled: false }
+        : { kind: 'failed', booking: finished, code: finished.failure?.code ?? 'failed' };
+    }
     case 'busy': {
       const waitSeconds = Math.ceil(
         ((claim.booking.postingStartedAt ?? 0) + options.postingLeaseMs - clock.now().getTime()) / 1000,
@@ -105,16 +110,13 @@ export async function processBooking(
         reason: 'another worker is posting',
       };
     }
-    case 'hold_lost': {
-      const failed = await store.bookings.markFailed(
+    case 'hold_lost':
+      return await failBooking(
         claim.booking,
-        { code: 'hold_lost', message: 'the slot was no longer held for this booking' },
-        clock.now(),
-        { smsOwed: smsOwed(claim.booking, deps) },
+        'hold_lost',
+        'the slot was no longer held for this booking',
+        deps,
       );
-      await notifyCaller(failed, deps);
-      return { kind: 'failed', booking: failed, code: 'hold_lost' };
-    }
     case 'claimed':
       return await postClaimed(claim.booking, claim.mayExist, deps);
   }
@@ -140,11 +142,13 @@ async function postClaimed(
     // Calendly has the booking. If recording it fails, the message is redelivered and the posting lease
     // makes the next attempt reconcile; if the SMS fails, the redelivery finds the booking finished and
     // sends the SMS only.
+    // A booking that replaces another stays due until the old one is canceled, text or no text.
     const booked = await store.bookings.markBooked(booking, invitee, clock.now(), {
-      smsOwed: smsOwed(booking, deps),
+      smsOwed: smsOwed(booking, deps) || booking.replaces !== null,
     });
-    await notifyCaller(booked, deps);
-    return { kind: 'booked', booking: booked, reconciled };
+    const finished = await afterOutcome(booked, deps);
+    await notifyCaller(finished, deps);
+    return { kind: 'booked', booking: finished, reconciled };
   };
 
   let eventType: EventTypeInfo;
@@ -233,8 +237,36 @@ async function failBooking(booking: Booking, code: string, message: string, deps
   const failed = await deps.store.bookings.markFailed(booking, { code, message }, deps.clock.now(), {
     smsOwed: smsOwed(booking, deps),
   });
-  await notifyCaller(failed, deps);
-  return { kind: 'failed' as const, booking: failed, code };
+  const finished = await afterOutcome(failed, deps);
+  await notifyCaller(finished, deps);
+  return { kind: 'failed' as const, booking: finished, code };
+}
+
+/**
+ * The steps after a booking's outcome when it replaces another appointment: once booked, the old one is
+ * canceled in Calendly and its lock freed; once failed, our booking of the old one stands again. Both are
+ * safe to repeat, which a redelivery or the sweeper does after a crash.
+ */
+async function afterOutcome(booking: Booking, deps: BookingWorkerDeps): Promise<Booking> {
+  const old = booking.replaces;
+  if (!old) return booking;
+  const { store, clock } = deps;
+  if (booking.status === 'failed') {
+    if (old.bookingId) await store.bookings.abandonReschedule(old.bookingId, booking.bookingId, clock.now());
+    return booking;
+  }
+  if (booking.status !== 'booked' || old.canceledAt !== null) return booking;
+  // "In the past": the old appointment started meanwhile and Calendly keeps it; nothing more can be done.
+  await deps.calendly.cancelEvent(old.eventUri, RESCHEDULE_REASON);
+  const ours = old.bookingId ? await store.bookings.get(old.bookingId) : null;
+  if (ours?.status === 'rescheduling' && ours.movedTo === booking.bookingId) {
+    await store.bookings.finishCancel(ours, clock.now(), { smsOwed: false });
+  } else if (!ours && booking.callerNumber) {
+    await store.appointments.forget(booking.callerNumber, old);
+  }
+  return await store.bookings.markReplacedCanceled(booking, clock.now(), {
+    stillDue: smsOwed(booking, deps),
+  });
 }
 
 /**

@@ -1,104 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_FOUND_SAY } from '../../functions/vapi-tools/tools/find-booking.ts';
-import type { LocalStack } from '../../infra/local/stack.ts';
-import { createDynamoStore } from '../../shared/adapters/dynamodb/store.ts';
-import { stackDb, startTestStack, toolCaller } from '../fixtures/test-stack.ts';
-import { newCall, type TestCall, upcomingWeekday } from '../fixtures/vapi-messages.ts';
-
-const SIGNING_KEY = 'lifecycle-test-calendly-signing-key';
-const ZONE = 'America/New_York';
-
-interface Found {
-  ref: string;
-  start: string;
-  spoken: string;
-  service: string;
-}
+import {
+  type Found,
+  type LifecycleStack,
+  startLifecycleStack,
+  LIFECYCLE_ZONE as ZONE,
+} from '../fixtures/phone-lifecycle.ts';
+import { newCall } from '../fixtures/vapi-messages.ts';
 
 describe('finding and canceling an appointment by phone (local API, DynamoDB Local, Calendly sandbox)', () => {
-  let stack: LocalStack;
-  let tool: ReturnType<typeof toolCaller>;
-  /** Each booking goes on its own weekday so their times never collide. */
-  const usedDates = new Set<string>();
-  function freshDate(): string {
-    for (let ahead = 2; ; ahead++) {
-      const date = upcomingWeekday(ZONE, ahead);
-      if (!usedDates.has(date)) {
-        usedDates.add(date);
-        return date;
-      }
-    }
-  }
+  let life: LifecycleStack;
+  const stack = () => life.stack;
+  const sandbox = () => life.sandbox();
+  const tool: LifecycleStack['tool'] = (...args) => life.tool(...args);
+  const store = () => life.store();
+  const textsTo = (number: string) => life.textsTo(number);
+  const freeStart = (service: 'Consultation' | 'Cleaning') => life.freeStart(service);
+  const bookByPhone = (number: string) => life.bookByPhone(number);
+  const find: LifecycleStack['find'] = (...args) => life.find(...args);
 
   beforeAll(async () => {
-    stack = await startTestStack({
-      env: { CALENDLY_WEBHOOK_SIGNING_KEY: SIGNING_KEY },
-      sandbox: { days: 30 },
-      queue: { visibilityTimeoutSeconds: 2 },
-    });
-    tool = toolCaller(stack);
-    const subscribed = await fetch(`${sandbox().url}/webhook_subscriptions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${sandbox().token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        url: `${stack.apiUrl}/calendly/webhook`,
-        events: ['invitee.created', 'invitee.canceled'],
-        organization: sandbox().user.organizationUri,
-        user: sandbox().user.uri,
-        scope: 'user',
-        signing_key: SIGNING_KEY,
-      }),
-    });
-    expect(subscribed.status).toBe(201);
+    life = await startLifecycleStack();
   });
 
   afterAll(async () => {
-    await stack?.stop();
+    await life?.stack.stop();
   });
-
-  const sandbox = () => {
-    if (!stack.sandbox) throw new Error('sandbox expected');
-    return stack.sandbox;
-  };
-  const store = () => createDynamoStore({ tableName: stack.tableName, documentClient: stackDb(stack) });
-  const textsTo = (number: string) =>
-    stack.outbox?.messages().filter((message) => message.to === number) ?? [];
-
-  /** A free start of `service` on a fresh weekday, as the sandbox lists it. */
-  async function freeStart(service: 'Consultation' | 'Cleaning'): Promise<string> {
-    const date = freshDate();
-    const slots = (await tool(newCall(), 'check_availability', { date, service })).slots as {
-      start: string;
-    }[];
-    const [first] = slots;
-    if (!first) throw new Error('no free time');
-    return first.start;
-  }
-
-  /** Books through the tools, as a caller from `number`, and lets the worker finish (and text). */
-  async function bookByPhone(number: string) {
-    const call = newCall(number);
-    const slots = (await tool(call, 'check_availability', { date: freshDate() })).slots as {
-      id: string;
-      start: string;
-    }[];
-    const [slot] = slots;
-    if (!slot) throw new Error('no slot');
-    const hold = await tool(call, 'hold_slot', {
-      slot_id: slot.id,
-      name: 'Ada Lovelace',
-      email: 'ada@example.com',
-    });
-    const confirmed = await tool(call, 'confirm_booking', { hold_id: hold.hold_id });
-    expect(confirmed, JSON.stringify(confirmed)).toMatchObject({ ok: true, status: 'confirmed' });
-    await stack.queue.drain(5_000);
-    await sandbox().settleWebhooks();
-    return { start: slot.start, bookingId: String(confirmed.booking_id) };
-  }
-
-  async function find(call: TestCall, args: Record<string, unknown> = {}) {
-    return await tool(call, 'find_booking', args);
-  }
 
   it("finds the caller's own booking by the number they call from", async () => {
     const booked = await bookByPhone('+14155550301');
@@ -203,7 +130,7 @@ describe('finding and canceling an appointment by phone (local API, DynamoDB Loc
     expect(event?.status).toBe('canceled');
     expect((await store().bookings.get(booked.bookingId))?.status).toBe('canceled');
 
-    await stack.queue.drain(5_000);
+    await stack().queue.drain(5_000);
     await sandbox().settleWebhooks();
     const texts = textsTo(number).slice(textsBefore);
     expect(texts).toHaveLength(1);
@@ -234,7 +161,7 @@ describe('finding and canceling an appointment by phone (local API, DynamoDB Loc
     expect(answers.filter((answer) => answer.already === true)).toHaveLength(1);
     expect(sandbox().requestCount('cancel_event')).toBe(1);
     expect((await store().bookings.get(booked.bookingId))?.status).toBe('canceled');
-    await stack.queue.drain(5_000);
+    await stack().queue.drain(5_000);
     expect(textsTo(number).length - textsBefore).toBe(1);
   });
 
@@ -254,7 +181,7 @@ describe('finding and canceling an appointment by phone (local API, DynamoDB Loc
     const answer = await tool(call, 'cancel_booking', { booking_ref: found?.ref });
     expect(answer).toMatchObject({ ok: true, status: 'canceled', already: true });
     expect(answer.say).toMatch(/already canceled/);
-    await stack.queue.drain(5_000);
+    await stack().queue.drain(5_000);
     expect(textsTo(number).length).toBe(textsBefore);
   });
 

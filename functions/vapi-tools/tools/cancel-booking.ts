@@ -37,6 +37,12 @@ function answerOf(outcome: CancelBookingOutcome, now: Date): ToolAnswer {
         "That's a group session, and canceling it here would cancel it for everyone. The cancel link in your confirmation email cancels just your place.",
         { booking_ref: outcome.ref.ref },
       );
+    case 'being_moved':
+      return new ToolError(
+        'booking_changing',
+        'That appointment is being moved to a new time right now, so I cannot cancel it at this moment.',
+        { booking_ref: outcome.ref.ref },
+      );
     case 'unknown_booking':
       return new ToolError(
         'unknown_booking',

@@ -12,6 +12,7 @@ import type { Tool, ToolInvocation } from './define.ts';
 import { findBookingTool } from './find-booking.ts';
 import { holdSlotTool } from './hold-slot.ts';
 import { releaseHoldTool } from './release-hold.ts';
+import { rescheduleBookingTool } from './reschedule-booking.ts';
 
 export const TOOLS: readonly Tool[] = [
   checkAvailabilityTool,
@@ -20,6 +21,7 @@ export const TOOLS: readonly Tool[] = [
   releaseHoldTool,
   findBookingTool,
   cancelBookingTool,
+  rescheduleBookingTool,
 ];
 
 const BY_NAME = new Map(TOOLS.map((tool) => [tool.name, tool]));

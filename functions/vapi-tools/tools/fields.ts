@@ -81,6 +81,11 @@ export function optional<T extends z.ZodMiniType>(field: T) {
   return z.nullish(blankOrText as unknown as T);
 }
 
+/** A slot id check_availability issued, such as S3. */
+export function slotId(description: string) {
+  return matching('[sS]\\d{1,4}', description);
+}
+
 /** The argument of the tools that act on a hold. */
 export const holdId = text('The hold_id that hold_slot returned.', { min: 3, max: 40 });
 

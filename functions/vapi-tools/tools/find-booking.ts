@@ -70,7 +70,7 @@ export const findBookingTool = defineTool({
   description:
     "Find the caller's upcoming appointments, to change or cancel one. With no arguments it looks by the number they are calling from. " +
     'If that finds nothing, ask for the email the appointment was booked with and the full name it is under, and call it again with both. ' +
-    'Use the `ref` of a result (such as A1) with cancel_booking; refs are valid on this call only.',
+    'Use the `ref` of a result (such as A1) with cancel_booking or reschedule_booking; refs are valid on this call only.',
   waitingSay: 'Let me look that up.',
   returns:
     '`timezone`, `bookings: [{ref, start, spoken, service}]` (`ref` such as A1, valid on this call only)',

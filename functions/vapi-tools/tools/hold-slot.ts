@@ -5,14 +5,11 @@ import { speakSlot } from '../../../shared/speech/time.ts';
 import * as z from '../../../shared/zod.ts';
 import { type ToolAnswer, ToolError } from '../tool-answer.ts';
 import { defineTool } from './define.ts';
-import { email, matching, text } from './fields.ts';
-import { listOf, slotsOf } from './speech.ts';
+import { email, slotId, text } from './fields.ts';
+import { listOf, slotsOf, tooManyHolds } from './speech.ts';
 
 const parameters = z.object({
-  slot_id: matching(
-    '[sS]\\d{1,4}',
-    'The id of the chosen time, exactly as check_availability returned it, such as S3.',
-  ),
+  slot_id: slotId('The id of the chosen time, exactly as check_availability returned it, such as S3.'),
   name: text("The caller's full name.", { max: 100 }),
   email: email("The caller's email address, as they spelled it."),
 });
@@ -39,11 +36,7 @@ function answerOf(outcome: HoldOutcome, now: Date): ToolAnswer {
     case 'call_ended':
       return new ToolError('call_ended', 'This call has already ended, so I cannot hold a time on it.');
     case 'too_many_holds':
-      return new ToolError(
-        'too_many_holds',
-        'You are already holding two times. Shall I release one of them first?',
-        { hold_ids: outcome.liveHoldIds },
-      );
+      return tooManyHolds(outcome.liveHoldIds);
     case 'slot_taken': {
       const { zone, alternatives } = outcome;
       const list = alternatives.slots.length > 0 ? listOf(alternatives.slots, zone, now) : '';

@@ -38,3 +38,13 @@ export function holdRefused(refusal: HoldRefusal): ToolError {
         hold_id: refusal.holdId,
       });
 }
+
+export function tooManyHolds(liveHoldIds: string[]): ToolError {
+  return new ToolError(
+    'too_many_holds',
+    'You are already holding two times. Shall I release one of them first?',
+    {
+      hold_ids: liveHoldIds,
+    },
+  );
+}

@@ -215,8 +215,28 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
         { status: 'canceled' },
         to.slot.release(booking.slot, { state: 'booked', bookingId: booking.bookingId }),
         now,
-        { from: ['canceling'], freesCells: true, smsOwed, newSms: true, ...(mirror ? { mirror } : {}) },
+        {
+          from: ['canceling', 'rescheduling'],
+          freesCells: true,
+          smsOwed,
+          newSms: true,
+          ...(mirror ? { mirror } : {}),
+        },
       );
+    },
+
+    async abandonReschedule(bookingId, movedTo, now) {
+      await updateUnlessConditionFails(db, to.booking.abandonReschedule(bookingId, movedTo, now.getTime()));
+    },
+
+    async markReplacedCanceled(booking, now, { stillDue }) {
+      await updateUnlessConditionFails(
+        db,
+        to.booking.replacedCanceled(booking.bookingId, { nowMs: now.getTime(), stillDue }),
+      );
+      const stored = await get(booking.bookingId);
+      if (!stored) throw new Error('booking vanished while finishing its reschedule');
+      return stored;
     },
 
     async abandonCancel(booking, now) {
@@ -232,7 +252,7 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
 
     async markCanceled(bookingId, inviteeUri, now) {
       const booking = await get(bookingId);
-      if (booking?.status !== 'booked') return 'not_booked';
+      if (booking?.status !== 'booked' && booking?.status !== 'rescheduling') return 'not_booked';
       if (booking.calendly?.inviteeUri !== inviteeUri) return 'other_invitee';
       try {
         await db.send(

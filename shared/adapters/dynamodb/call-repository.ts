@@ -169,6 +169,17 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
       });
       return claimed !== null;
     },
+
+    async markRefMoved(callId, ref, bookingId) {
+      await updateUnlessConditionFails(db, {
+        TableName: tableName,
+        Key: keys.call(callId),
+        UpdateExpression: 'SET bookingRefs.#ref.movedTo = :bookingId',
+        ConditionExpression: 'attribute_exists(bookingRefs.#ref)',
+        ExpressionAttributeNames: { '#ref': ref },
+        ExpressionAttributeValues: { ':bookingId': bookingId },
+      });
+    },
   };
 }
 
@@ -207,8 +218,15 @@ function planBookingRefs(
       ...appointment,
       expiresAt,
       ...(known?.canceledAt ? { canceledAt: known.canceledAt } : {}),
+      ...(known?.movedTo ? { movedTo: known.movedTo } : {}),
     };
-    issued.push({ ref, ...appointment, expiresAt, canceledAt: known?.canceledAt ?? null });
+    issued.push({
+      ref,
+      ...appointment,
+      expiresAt,
+      canceledAt: known?.canceledAt ?? null,
+      movedTo: known?.movedTo ?? null,
+    });
   }
   return { refs, nextSeq, issued };
 }

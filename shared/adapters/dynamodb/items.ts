@@ -31,6 +31,8 @@ export const BookingRefItemSchema = z.extend(AppointmentItemSchema, {
   expiresAt: z.number(),
   /** When this call canceled the appointment. */
   canceledAt: z.nullish(z.number()),
+  /** The booking this call is moving the appointment into. */
+  movedTo: z.nullish(z.string()),
 });
 
 export const CallItemSchema = z.object({
@@ -68,6 +70,7 @@ export function toCallRecord(item: CallItem): CallRecord {
       ...toAppointment(entry),
       expiresAt: entry.expiresAt,
       canceledAt: entry.canceledAt ?? null,
+      movedTo: entry.movedTo ?? null,
     })),
     failedLookups: item.failedLookups,
   };
@@ -129,7 +132,7 @@ export const BookingItemSchema = z.object({
   email: z.string(),
   phone: z.nullish(z.string()),
   timezone: z.string(),
-  status: z.enum(['queued', 'posting', 'booked', 'failed', 'canceling', 'canceled']),
+  status: z.enum(['queued', 'posting', 'booked', 'failed', 'canceling', 'rescheduling', 'canceled']),
   attempts: z._default(z.number(), 0),
   postingStartedAt: z.nullish(z.number()),
   mayExist: z._default(z.boolean(), false),
@@ -137,6 +140,17 @@ export const BookingItemSchema = z.object({
   failure: z.nullish(z.object({ code: z.string(), message: z.string() })),
   smsSentAt: z.nullish(z.number()),
   canceledBy: z.nullish(z.string()),
+  replaces: z.nullish(
+    z.object({
+      eventUri: z.string(),
+      inviteeUri: z.string(),
+      eventTypeUri: z.string(),
+      start: z.string(),
+      bookingId: z.nullish(z.string()),
+      canceledAt: z.nullish(z.number()),
+    }),
+  ),
+  movedTo: z.nullish(z.string()),
   dueAt: z.number(),
   createdAt: z.number(),
   updatedAt: z.number(),
@@ -161,6 +175,14 @@ export function toBooking(item: unknown): Booking {
     failure: parsed.failure ?? null,
     smsSentAt: parsed.smsSentAt ?? null,
     canceledBy: parsed.canceledBy ?? null,
+    replaces: parsed.replaces
+      ? {
+          ...parsed.replaces,
+          bookingId: parsed.replaces.bookingId ?? null,
+          canceledAt: parsed.replaces.canceledAt ?? null,
+        }
+      : null,
+    movedTo: parsed.movedTo ?? null,
     dueAt: parsed.dueAt,
     createdAt: parsed.createdAt,
     updatedAt: parsed.updatedAt,

@@ -171,6 +171,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
 
   async function tryConfirm(held: Hold, booking: Booking, now: Date): Promise<ConfirmOutcome | 'conflict'> {
     const nowMs = now.getTime();
+    const replaced = booking.replaces?.bookingId ?? null;
     try {
       await db.send(
         new TransactWriteCommand({
@@ -179,6 +180,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
             to.hold.confirm(held.holdId, booking.bookingId),
             to.call.dropHold(held),
             to.booking.create(booking),
+            ...(replaced ? [to.booking.startReschedule(replaced, booking.bookingId, nowMs)] : []),
             // Cells last, so the indexes of the reasons above stay fixed.
             ...to.cells.confirm(held.slot, held.holdId),
           ],
@@ -197,6 +199,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
         return { kind: 'already_confirmed', bookingId: holdItem.bookingId };
       }
       if (isTransactionConflict(reasons)) return 'conflict';
+      if (replaced && reasons[4]?.code === 'ConditionalCheckFailed') return { kind: 'replaced_changed' };
       return { kind: 'expired' };
     }
   }

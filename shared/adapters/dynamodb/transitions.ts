@@ -6,7 +6,8 @@
  *   slot    free -> held -> booking -> booked -> released      held | booking -> released
  *   cell    free -> held -> booking -> released                held -> released
  *   hold    held -> confirmed | released
- *   booking queued <-> posting -> booked | failed ; booked -> canceling -> canceled ; booked -> canceled
+ *   booking queued <-> posting -> booked | failed ; booked -> canceling -> canceled | booked
+ *           booked -> rescheduling -> canceled | booked ; booked | rescheduling -> canceled (in Calendly)
  *   appointment (tied to a phone number) recorded -> forgotten
  *
  * A condition on a held item always compares `expiresAt` itself: DynamoDB's TTL deletes lazily.
@@ -494,18 +495,74 @@ export function createTransitions(tableName: string) {
       };
     },
 
-    /** booked (by exactly this invitee) -> canceled: Calendly told us it was canceled there. */
+    /**
+     * booked -> rescheduling into booking `movedTo`: the new time is on its way. The condition decides a race
+     * with a cancellation (which needs `booked` too) and with a second reschedule.
+     */
+    startReschedule(bookingId: string, movedTo: string, nowMs: number) {
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.booking(bookingId),
+          UpdateExpression: 'SET #status = :rescheduling, movedTo = :movedTo, updatedAt = :now',
+          ConditionExpression: '#status = :booked',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':rescheduling': 'rescheduling',
+            ':booked': 'booked',
+            ':movedTo': movedTo,
+            ':now': nowMs,
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      };
+    },
+
+    /** rescheduling into `movedTo` -> booked again: the new time could not be booked, so the appointment stands. */
+    abandonReschedule(bookingId: string, movedTo: string, nowMs: number): UpdateSpec {
+      return {
+        TableName: tableName,
+        Key: keys.booking(bookingId),
+        UpdateExpression: 'SET #status = :booked, updatedAt = :now REMOVE movedTo',
+        ConditionExpression: '#status = :rescheduling AND movedTo = :movedTo',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':booked': 'booked',
+          ':rescheduling': 'rescheduling',
+          ':movedTo': movedTo,
+          ':now': nowMs,
+        },
+      };
+    },
+
+    /**
+     * A booked replacement records that the appointment it replaces is canceled in Calendly; it stays due
+     * only while its caller is still to be texted.
+     */
+    replacedCanceled(bookingId: string, options: { nowMs: number; stillDue: boolean }): UpdateSpec {
+      return {
+        TableName: tableName,
+        Key: keys.booking(bookingId),
+        UpdateExpression: `SET replaces.canceledAt = :now${options.stillDue ? '' : ` REMOVE ${pendingPk}, ${pendingSk}`}`,
+        ConditionExpression: 'attribute_exists(replaces) AND #status = :booked',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':now': options.nowMs, ':booked': 'booked' },
+      };
+    },
+
+    /** booked or rescheduling (by exactly this invitee) -> canceled: Calendly told us it was canceled there. */
     canceledInCalendly(bookingId: string, inviteeUri: string, nowMs: number) {
       return {
         Update: {
           TableName: tableName,
           Key: keys.booking(bookingId),
           UpdateExpression: 'SET #status = :canceled, updatedAt = :now',
-          ConditionExpression: '#status = :booked AND calendly.inviteeUri = :inviteeUri',
+          ConditionExpression: '#status IN (:booked, :rescheduling) AND calendly.inviteeUri = :inviteeUri',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':canceled': 'canceled',
             ':booked': 'booked',
+            ':rescheduling': 'rescheduling',
             ':inviteeUri': inviteeUri,
             ':now': nowMs,
           },

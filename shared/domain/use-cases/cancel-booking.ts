@@ -8,6 +8,7 @@
  * elsewhere meanwhile answers `already_canceled`, truthfully.
  */
 import type { Booking, BookingRef, CallContext } from '../model.ts';
+import { isGroupEvent, ourBookingOf, refOf } from './booking-ref.ts';
 import type { UseCaseDeps } from './deps.ts';
 
 /** What Calendly shows the invitee and the host as the reason. */
@@ -20,6 +21,8 @@ export type CancelBookingOutcome =
   | { kind: 'in_past'; ref: BookingRef; zone: string }
   /** A group event: Calendly's API would cancel it for every invitee. */
   | { kind: 'group_event'; ref: BookingRef }
+  /** reschedule_booking is moving it right now (this call or another). */
+  | { kind: 'being_moved'; ref: BookingRef }
   | { kind: 'unknown_booking'; bookingRef: string };
 
 export async function cancelBooking(
@@ -29,20 +32,14 @@ export async function cancelBooking(
 ): Promise<CancelBookingOutcome> {
   const now = deps.clock.now();
   const record = await deps.store.calls.get(call.callId);
-  const wanted = bookingRef.trim().toUpperCase();
-  const ref = record?.bookingRefs.find((entry) => entry.ref === wanted && entry.expiresAt > now.getTime());
+  const ref = refOf(record, bookingRef, now);
   if (!ref) return { kind: 'unknown_booking', bookingRef };
   const zone = await deps.directory.businessTimezone();
   const callerNumber = call.callerNumber ?? record?.callerNumber ?? null;
+  if (await isGroupEvent(ref, deps)) return { kind: 'group_event', ref };
 
-  const eventType = await deps.directory.eventTypeByUri(ref.eventTypeUri).catch(() => null);
-  if (eventType?.kind === 'group') return { kind: 'group_event', ref };
-
-  const ours = ref.bookingId ? await deps.store.bookings.get(ref.bookingId) : null;
-  // Our booking id in Calendly's tracking is anyone's to write: only our own record of the event counts.
-  if (ours && ours.calendly?.eventUri === ref.eventUri) {
-    return await cancelOurBooking(ours, ref, { call, zone, deps });
-  }
+  const ours = await ourBookingOf(ref, deps);
+  if (ours) return await cancelOurBooking(ours, ref, { call, zone, deps });
   if (ref.canceledAt !== null) return canceledByThisCall(ref, zone, null);
   if (Date.parse(ref.start) <= now.getTime()) return { kind: 'in_past', ref, zone };
 
@@ -89,8 +86,9 @@ async function cancelOurBooking(
   if (current.status === 'canceled') {
     return mine ? canceledByThisCall(ref, zone, current.bookingId) : { kind: 'already_canceled', ref, zone };
   }
-  // Another call is canceling it right now: to this caller it is canceled already.
+  if (current.status === 'rescheduling') return { kind: 'being_moved', ref };
   if (current.status !== 'canceling') return { kind: 'unknown_booking', bookingRef: ref.ref };
+  // Another call is canceling it right now: to this caller it is canceled already.
   if (!mine) return { kind: 'already_canceled', ref, zone };
 
   const result = await deps.calendly.cancelEvent(ref.eventUri, CANCELLATION_REASON);

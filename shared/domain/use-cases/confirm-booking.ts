@@ -3,10 +3,10 @@
  * short while to finish it before the caller hears "pending".
  */
 import { bookingFromHold } from '../bookings.ts';
-import { sleep } from '../clock.ts';
 import type { Booking, CallContext, Hold } from '../model.ts';
 import type { UseCaseDeps } from './deps.ts';
 import { type HoldRefusal, isRefusal, ownHold } from './own-hold.ts';
+import { waitForWorker } from './wait-for-worker.ts';
 
 export type ConfirmOutcome =
   /** The booking as the worker left it: booked, failed, or still queued or posting (pending). */
@@ -14,18 +14,6 @@ export type ConfirmOutcome =
   | HoldRefusal
   | { kind: 'hold_released'; hold: Hold }
   | { kind: 'hold_expired'; hold: Hold };
-
-async function waitForWorker(bookingId: string, deps: UseCaseDeps): Promise<Booking | null> {
-  const deadline = deps.clock.now().getTime() + deps.settings.confirmWaitMs;
-  const inProgress = (booking: Booking | null) =>
-    booking?.status === 'queued' || booking?.status === 'posting';
-  let booking = await deps.store.bookings.get(bookingId);
-  while (inProgress(booking) && deps.clock.now().getTime() < deadline) {
-    await sleep(deps.clock, deps.settings.confirmPollMs);
-    booking = await deps.store.bookings.get(bookingId);
-  }
-  return booking;
-}
 
 export async function confirmBooking(
   holdId: string,
@@ -43,7 +31,9 @@ export async function confirmBooking(
     if (hold.expiresAt <= now.getTime()) return { kind: 'hold_expired', hold };
     const booking = bookingFromHold(hold, { timezone: zone, now });
     const outcome = await deps.store.slots.confirm(hold, booking, now);
-    if (outcome.kind === 'expired') return { kind: 'hold_expired', hold };
+    // `replaced_changed` needs a booking that replaces another, which this one never does.
+    if (outcome.kind === 'expired' || outcome.kind === 'replaced_changed')
+      return { kind: 'hold_expired', hold };
     bookingId = outcome.kind === 'confirmed' ? outcome.booking.bookingId : outcome.bookingId;
     if (outcome.kind === 'confirmed') {
       // The booking is already durable; if the queue is unreachable the sweeper re-enqueues it.

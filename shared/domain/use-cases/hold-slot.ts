@@ -22,7 +22,8 @@ export type HoldOutcome =
   /** Someone else has it now; `alternatives` are the nearest free times, already offered to this call. */
   | { kind: 'slot_taken'; zone: string; alternatives: SlotOffer };
 
-function findOffer(offers: Offer[], slotId: string, now: number): Offer | null {
+/** The live offer of this call under `slotId`, or null. */
+export function findOffer(offers: Offer[], slotId: string, now: number): Offer | null {
   const wanted = slotId.toUpperCase();
   return offers.find((offer) => offer.id === wanted && offer.expiresAt > now) ?? null;
 }

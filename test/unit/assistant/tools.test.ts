@@ -48,6 +48,7 @@ const VALID = {
   release_hold: { hold_id: 'H-7K2P9QXM' },
   find_booking: { email: 'ada@example.com', name: 'Ada Lovelace' },
   cancel_booking: { booking_ref: 'A1' },
+  reschedule_booking: { booking_ref: 'A1', slot_id: 'S3' },
 } as const;
 
 /** Values worth trying for any argument: edges of each rule, wrong types, padding, case, lengths. */

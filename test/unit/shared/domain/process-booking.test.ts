@@ -27,6 +27,8 @@ const booking: Booking = {
   failure: null,
   smsSentAt: null,
   canceledBy: null,
+  replaces: null,
+  movedTo: null,
   dueAt: NOW.getTime(),
   createdAt: NOW.getTime(),
   updatedAt: NOW.getTime(),
