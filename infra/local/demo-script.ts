@@ -68,6 +68,18 @@ export interface Invariant {
   detail: string;
 }
 
+/** What the caller who called back did: found their booking, moved it, then canceled it. */
+export interface DemoCallback {
+  caller: string;
+  /** UTC ISO instants. */
+  found: string[];
+  movedFrom: string;
+  movedTo: string;
+  canceled: boolean;
+  /** Texts the caller got after calling back. */
+  sms: string[];
+}
+
 export interface DemoSummary {
   /** True when every invariant holds. */
   ok: boolean;
@@ -79,6 +91,7 @@ export interface DemoSummary {
   calendar: CalendarRow[];
   sms: { caller: string; to: string; body: string }[];
   replay: { tool: string; toolCallId: string; identical: boolean };
+  callback: DemoCallback;
   invariants: Invariant[];
   timings: { stackStartMs: number | null; scenarioMs: number; totalMs: number };
 }
@@ -95,6 +108,8 @@ export class DemoError extends Error {
 
 /** The phrase both callers use; resolved by the tool against "now" in the business zone. */
 export const DEMO_PHRASE = 'tomorrow afternoon';
+/** The phrase the caller who calls back uses for the new time. */
+export const DEMO_MOVE_PHRASE = 'tomorrow morning';
 
 const CALLERS = [
   { label: 'Caller A', name: 'Alice Moreno', email: 'alice@example.com', phone: '+14155550101' },
@@ -115,7 +130,8 @@ const ToolResultSchema = z.looseObject({
   expires_at: z.string().optional(),
   slot: SlotSchema.optional(),
   status: z.string().optional(),
-  booking_id: z.string().optional(),
+  booking_id: z.string().nullish(),
+  bookings: z.array(z.object({ ref: z.string(), start: z.string(), spoken: z.string() })).optional(),
 });
 type ToolResult = z.infer<typeof ToolResultSchema>;
 
@@ -621,6 +637,93 @@ function calendarOf(scene: Scene, bookings: readonly DemoBooking[]): CalendarRow
   return calendar;
 }
 
+/** (i) The caller who lost the race calls back from the same number: finds the booking, moves it, cancels it. */
+async function callsBack(scene: Scene, caller: DemoCaller, booking: DemoBooking): Promise<DemoCallback> {
+  const { timeline } = scene;
+  timeline.section(
+    `(i) ${caller.label} calls back from ${caller.phone}: finds the booking by phone, moves it, then cancels it`,
+  );
+  const again: DemoCaller = { ...caller, callSid: `CA${randomBytes(16).toString('hex')}` };
+  const textsBefore = scene.outbox.messages().filter((message) => message.to === caller.phone).length;
+  const voice = await postTwilio(scene.wiring, '/twilio/voice', twilioParams(scene, again, 'ringing'));
+  if (voice.status !== 200) throw new DemoError(`/twilio/voice answered ${voice.status} on the call back`);
+
+  const found = await tool(scene, again, 'find_booking', {});
+  const [mine] = found.result.bookings ?? [];
+  if (!found.result.ok || !mine)
+    throw new DemoError(`${caller.label}: find_booking found nothing: ${found.raw}`);
+  const offered = await tool(scene, again, 'check_availability', { when: DEMO_MOVE_PHRASE });
+  const pick = (offered.result.slots ?? []).find((slot) => Date.parse(slot.start) !== Date.parse(mine.start));
+  if (!offered.result.ok || !pick)
+    throw new DemoError(`${caller.label}: no new time offered: ${offered.raw}`);
+  timeline.detail(`slots: ${slotList(scene, offered.result.slots ?? [])} (${scene.zone})`);
+  const moved = await tool(scene, again, 'reschedule_booking', { booking_ref: mine.ref, slot_id: pick.id });
+  if (!moved.result.ok) throw new DemoError(`${caller.label}: reschedule_booking failed: ${moved.raw}`);
+  // The worker cancels the old time once the new one is booked, and texts the caller.
+  await scene.stack.queue.drain(20_000);
+  const refound = await tool(scene, again, 'find_booking', {});
+  const [movedRef] = refound.result.bookings ?? [];
+  if (!movedRef) throw new DemoError(`${caller.label}: the moved booking was not found: ${refound.raw}`);
+  const canceled = await tool(scene, again, 'cancel_booking', { booking_ref: movedRef.ref });
+  if (!canceled.result.ok) throw new DemoError(`${caller.label}: cancel_booking failed: ${canceled.raw}`);
+  await postTwilio(scene.wiring, '/twilio/status', {
+    ...twilioParams(scene, again, 'completed'),
+    CallDuration: '61',
+  });
+  await scene.stack.queue.drain(20_000);
+
+  const sms = scene.outbox
+    .messages()
+    .filter((message) => message.to === caller.phone)
+    .slice(textsBefore)
+    .map((message) => message.body);
+  for (const body of sms) {
+    timeline.event('SMS', `to ${caller.phone} (${caller.label}):`);
+    timeline.detail(body);
+  }
+  return {
+    caller: caller.label,
+    found: (found.result.bookings ?? []).map((item) => new Date(Date.parse(item.start)).toISOString()),
+    movedFrom: new Date(Date.parse(booking.start)).toISOString(),
+    movedTo: new Date(Date.parse(pick.start)).toISOString(),
+    canceled: canceled.result.status === 'canceled',
+    sms,
+  };
+}
+
+/** The promises of the call back, checked against the sandbox calendar and the outbox. */
+function callbackInvariants(
+  callback: DemoCallback,
+  caller: DemoCaller,
+  invitees: readonly SandboxInvitee[],
+): Invariant[] {
+  const theirs = invitees.filter((invitee) => invitee.email === caller.email);
+  const at = (iso: string) => theirs.filter((invitee) => Date.parse(invitee.start) === Date.parse(iso));
+  const moved = callback.sms.filter((body) => body.includes('moved to'));
+  const canceled = callback.sms.filter((body) => body.includes('is canceled'));
+  return [
+    {
+      name: 'the caller who called back found their booking by phone',
+      ok: callback.found.length === 1 && callback.found[0] === callback.movedFrom,
+      detail: `${callback.found.length} booking(s) found for ${caller.phone}`,
+    },
+    {
+      name: 'the move booked the new time and canceled the old one; the cancel left nothing booked',
+      ok:
+        at(callback.movedFrom).every((invitee) => invitee.status === 'canceled') &&
+        at(callback.movedTo).length === 1 &&
+        callback.canceled &&
+        theirs.every((invitee) => invitee.status === 'canceled'),
+      detail: theirs.map((invitee) => `${invitee.start} ${invitee.status}`).join(', '),
+    },
+    {
+      name: 'the move and the cancellation were texted once each',
+      ok: moved.length === 1 && canceled.length === 1,
+      detail: `${moved.length} move text(s), ${canceled.length} cancellation text(s)`,
+    },
+  ];
+}
+
 async function playScenario(
   stack: LocalStack,
   timeline: Timeline,
@@ -649,18 +752,24 @@ async function playScenario(
   const sms = textsSent(scene, startedEpoch);
   const calendar = calendarOf(scene, bookings);
 
+  // The race's promises are about the calendar as the race left it, before anyone called back.
+  const afterRace = sandbox.invitees();
+  const loserBooking = bookings.find((booking) => booking.caller === race.loser.label);
+  if (!loserBooking) throw new DemoError('the caller who lost the race has no booking to call back about');
+  const callback = await callsBack(scene, race.loser, loserBooking);
+
   const invariants = checkInvariants({
     contestedStart,
     winner: race.winner,
     alternatives: race.alternatives,
     bookings,
-    invitees: sandbox.invitees(),
+    invitees: afterRace,
     durations: new Map(sandbox.eventTypes.all.map((type) => [type.uri, type.durationMinutes])),
     sms,
     callers,
     replayIdentical: identical,
     deadLetters: stack.queue.deadLetters().length,
-  });
+  }).concat(callbackInvariants(callback, race.loser, sandbox.invitees()));
   timeline.text('');
   for (const invariant of invariants) timeline.check(invariant.ok, `${invariant.name}: ${invariant.detail}`);
 
@@ -678,6 +787,7 @@ async function playScenario(
     calendar,
     sms: sms.map(({ caller, to, body }) => ({ caller, to, body })),
     replay: { tool: 'confirm_booking', toolCallId: winnerConfirm.toolCallId, identical },
+    callback,
     invariants,
     timings: { stackStartMs: null, scenarioMs: 0, totalMs: 0 },
   };

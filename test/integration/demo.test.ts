@@ -71,6 +71,25 @@ describe('runDemo (the `npm run demo` scenario on the local stack)', () => {
     expect(replayed).toHaveLength(3);
   });
 
+  it('has the caller who lost the race call back, find the booking by phone, move it, then cancel it', () => {
+    const { callback } = summary;
+    const loser = summary.bookings.find((booking) => booking.caller === summary.contested.loser);
+    expect(callback.caller).toBe(summary.contested.loser);
+    expect(callback.found).toEqual([new Date(loser?.start ?? '').toISOString()]);
+    expect(callback.movedTo).not.toBe(callback.movedFrom);
+    expect(callback.canceled).toBe(true);
+    expect(callback.sms).toEqual([
+      expect.stringContaining('moved to'),
+      expect.stringContaining('is canceled'),
+    ]);
+    const requests = result.timeline
+      .filter((entry) => entry.kind === 'request')
+      .map((entry) => entry.text.split(' ')[0]);
+    expect(requests).toEqual(
+      expect.arrayContaining(['find_booking', 'reschedule_booking', 'cancel_booking']),
+    );
+  });
+
   it('prints a timestamped timeline of who said what and what the backend answered', () => {
     const text = printed.join('\n');
     expect(text).toMatch(/\+\d+\.\d{3}s Caller A {3}-> {2}check_availability \{when: "tomorrow afternoon"\}/);

@@ -5,6 +5,7 @@ import * as z from '../../../shared/zod.ts';
 import { type ToolAnswer, ToolError } from '../tool-answer.ts';
 import { defineTool } from './define.ts';
 import { bookingRef } from './fields.ts';
+import { onTime } from './speech.ts';
 
 function answerOf(outcome: CancelBookingOutcome, now: Date): ToolAnswer {
   switch (outcome.kind) {
@@ -14,7 +15,7 @@ function answerOf(outcome: CancelBookingOutcome, now: Date): ToolAnswer {
         ok: true,
         status: 'canceled',
         booking_id: outcome.bookingId,
-        say: `Your appointment on ${when} is canceled${outcome.texted ? ", and you'll get a text confirming it" : ''}. Is there anything else I can do?`,
+        say: `Your appointment ${onTime(when)} is canceled${outcome.texted ? ", and you'll get a text confirming it" : ''}. Is there anything else I can do?`,
       };
     }
     case 'already_canceled':
@@ -23,7 +24,7 @@ function answerOf(outcome: CancelBookingOutcome, now: Date): ToolAnswer {
         status: 'canceled',
         booking_id: outcome.ref.bookingId,
         already: true,
-        say: `That appointment on ${speakSlot(outcome.ref.start, { zone: outcome.zone, now })} was already canceled, so there's nothing more to do. Would you like to book a new time?`,
+        say: `That appointment ${onTime(speakSlot(outcome.ref.start, { zone: outcome.zone, now }))} was already canceled, so there's nothing more to do. Would you like to book a new time?`,
       };
     case 'in_past':
       return new ToolError(

@@ -6,6 +6,7 @@ import * as z from '../../../shared/zod.ts';
 import { type ToolAnswer, ToolError } from '../tool-answer.ts';
 import { defineTool } from './define.ts';
 import { email, optional, text } from './fields.ts';
+import { onTime } from './speech.ts';
 
 /** The one answer for every miss, so a caller cannot tell "not yours" from "does not exist". */
 export const NOT_FOUND_SAY =
@@ -17,7 +18,7 @@ const parameters = z.object({
 });
 
 function spokenBooking(ref: BookingRef, service: string, zone: string, now: Date): string {
-  return `${/^[aeiou]/i.test(service) ? 'an' : 'a'} ${service} on ${speakSlot(ref.start, { zone, now })}`;
+  return `${/^[aeiou]/i.test(service) ? 'an' : 'a'} ${service} ${onTime(speakSlot(ref.start, { zone, now }))}`;
 }
 
 function answerOf(outcome: FindOutcome, now: Date): ToolAnswer {

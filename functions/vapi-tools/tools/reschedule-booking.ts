@@ -8,7 +8,7 @@ import * as z from '../../../shared/zod.ts';
 import { type ToolAnswer, ToolError } from '../tool-answer.ts';
 import { defineTool } from './define.ts';
 import { bookingRef, slotId } from './fields.ts';
-import { listOf, slotsOf, tooManyHolds } from './speech.ts';
+import { listOf, onTime, slotsOf, tooManyHolds } from './speech.ts';
 
 const parameters = z.object({
   booking_ref: bookingRef,
@@ -29,7 +29,7 @@ function answerOf(outcome: RescheduleOutcome, now: Date): ToolAnswer {
       if (booking.status === 'failed') {
         return new ToolError(
           'booking_failed',
-          `Sorry, I couldn't move it: the calendar did not take ${spoken}. Your appointment on ${before} stays as it was. Shall I look for another time?`,
+          `Sorry, I couldn't move it: the calendar did not take ${spoken}. Your appointment ${onTime(before)} stays as it was. Shall I look for another time?`,
           { booking_id: booking.bookingId, kept: true },
         );
       }
@@ -48,7 +48,7 @@ function answerOf(outcome: RescheduleOutcome, now: Date): ToolAnswer {
         status: 'pending',
         booking_id: booking.bookingId,
         slot,
-        say: `Your move to ${spoken} is going through; your appointment on ${before} stays until it does.${texted ? " You'll get a text as soon as it's done." : " You'll get an email as soon as it's done."}`,
+        say: `Your move to ${spoken} is going through; your appointment ${onTime(before)} stays until it does.${texted ? " You'll get a text as soon as it's done." : " You'll get an email as soon as it's done."}`,
       };
     }
     case 'unknown_booking':
@@ -93,7 +93,7 @@ function answerOf(outcome: RescheduleOutcome, now: Date): ToolAnswer {
     case 'already_canceled':
       return new ToolError(
         'booking_changing',
-        `That appointment on ${speakSlot(outcome.ref.start, { zone: outcome.zone, now })} has just been canceled, so there's nothing to move. Shall I book the new time instead?`,
+        `That appointment ${onTime(speakSlot(outcome.ref.start, { zone: outcome.zone, now }))} has just been canceled, so there's nothing to move. Shall I book the new time instead?`,
         { booking_ref: outcome.ref.ref },
       );
     case 'being_changed':

@@ -48,3 +48,8 @@ export function tooManyHolds(liveHoldIds: string[]): ToolError {
     },
   );
 }
+
+/** A spoken time after "on": "on Friday, December 4 at 2 PM", but "tomorrow, Friday, ..." without it. */
+export function onTime(spoken: string): string {
+  return /^(today|tomorrow)\b/.test(spoken) ? spoken : `on ${spoken}`;
+}
