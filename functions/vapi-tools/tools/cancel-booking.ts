@@ -5,7 +5,7 @@ import * as z from '../../../shared/zod.ts';
 import { type ToolAnswer, ToolError } from '../tool-answer.ts';
 import { defineTool } from './define.ts';
 import { bookingRef } from './fields.ts';
-import { onTime } from './speech.ts';
+import { onTime, unknownBooking } from './speech.ts';
 
 function answerOf(outcome: CancelBookingOutcome, now: Date): ToolAnswer {
   switch (outcome.kind) {
@@ -45,11 +45,7 @@ function answerOf(outcome: CancelBookingOutcome, now: Date): ToolAnswer {
         { booking_ref: outcome.ref.ref },
       );
     case 'unknown_booking':
-      return new ToolError(
-        'unknown_booking',
-        "I don't have that appointment in front of me. Shall I look up your appointments again?",
-        { booking_ref: outcome.bookingRef },
-      );
+      return unknownBooking(outcome.bookingRef);
   }
 }
 

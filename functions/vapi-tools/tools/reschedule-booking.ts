@@ -8,7 +8,7 @@ import * as z from '../../../shared/zod.ts';
 import { type ToolAnswer, ToolError } from '../tool-answer.ts';
 import { defineTool } from './define.ts';
 import { bookingRef, slotId } from './fields.ts';
-import { listOf, onTime, slotsOf, tooManyHolds } from './speech.ts';
+import { listOf, onTime, slotsOf, tooManyHolds, unknownBooking } from './speech.ts';
 
 const parameters = z.object({
   booking_ref: bookingRef,
@@ -52,11 +52,7 @@ function answerOf(outcome: RescheduleOutcome, now: Date): ToolAnswer {
       };
     }
     case 'unknown_booking':
-      return new ToolError(
-        'unknown_booking',
-        "I don't have that appointment in front of me. Shall I look up your appointments again?",
-        { booking_ref: outcome.bookingRef },
-      );
+      return unknownBooking(outcome.bookingRef);
     case 'unknown_slot':
       return new ToolError(
         'unknown_slot',

@@ -53,3 +53,12 @@ export function tooManyHolds(liveHoldIds: string[]): ToolError {
 export function onTime(spoken: string): string {
   return /^(today|tomorrow)\b/.test(spoken) ? spoken : `on ${spoken}`;
 }
+
+/** A booking ref this call was not given (or whose time on the call ran out). */
+export function unknownBooking(bookingRef: string): ToolError {
+  return new ToolError(
+    'unknown_booking',
+    "I don't have that appointment in front of me. Shall I look up your appointments again?",
+    { booking_ref: bookingRef },
+  );
+}
