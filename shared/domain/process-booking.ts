@@ -13,6 +13,7 @@
  * booking that moves an appointment (reschedule_booking), cancels the old one once the new one is booked.
  */
 import type { CalendarDirectory } from './calendar-directory.ts';
+import { completeCancellation, RESCHEDULE_REASON } from './cancellations.ts';
 import type { Clock } from './clock.ts';
 import { AppError, SlotUnavailableError, VendorRateLimitedError, VendorRejectedError } from './errors.ts';
 import type { Booking } from './model.ts';
@@ -27,8 +28,6 @@ import type {
   SmsPort,
   Store,
 } from './ports.ts';
-import { CANCELLATION_REASON } from './use-cases/cancel-booking.ts';
-import { RESCHEDULE_REASON } from './use-cases/reschedule-booking.ts';
 
 export interface BookingWorkerDeps {
   store: Store;
@@ -200,16 +199,12 @@ async function postClaimed(
  * told (again; "already canceled" is what a second telling hears), our lock is freed, the caller texted.
  */
 async function finishCancellation(booking: Booking, deps: BookingWorkerDeps): Promise<ProcessOutcome> {
-  if (!booking.calendly) throw new Error('a canceling booking has no Calendly event');
-  const result = await deps.calendly.cancelEvent(booking.calendly.eventUri, CANCELLATION_REASON);
+  // A new text: the one about the booking went out long ago.
+  const textable = deps.sms !== null && booking.callerNumber !== null;
+  const { result, booking: canceled } = await completeCancellation(booking, deps, () => textable);
   if (result === 'in_past') {
-    await deps.store.bookings.abandonCancel(booking, deps.clock.now());
     return { kind: 'skipped', bookingId: booking.bookingId, reason: 'the appointment has started' };
   }
-  // A new text: the one about the booking went out long ago.
-  const canceled = await deps.store.bookings.finishCancel(booking, deps.clock.now(), {
-    smsOwed: deps.sms !== null && booking.callerNumber !== null,
-  });
   await notifyCaller(canceled, deps);
   return { kind: 'canceled', booking: canceled };
 }

@@ -7,12 +7,11 @@
  * A repeat from the same call answers `canceled` again and changes nothing; an appointment canceled
  * elsewhere meanwhile answers `already_canceled`, truthfully.
  */
+import { CANCELLATION_REASON, completeCancellation } from '../cancellations.ts';
 import type { Booking, BookingRef, CallContext } from '../model.ts';
+import type { CalendlyCancelResult } from '../ports.ts';
 import { isGroupEvent, ourBookingOf, refOf } from './booking-ref.ts';
 import type { UseCaseDeps } from './deps.ts';
-
-/** What Calendly shows the invitee and the host as the reason. */
-export const CANCELLATION_REASON = 'Canceled by the caller over the phone.';
 
 export type CancelBookingOutcome =
   | { kind: 'canceled'; ref: BookingRef; zone: string; bookingId: string | null; texted: boolean }
@@ -91,16 +90,14 @@ async function cancelOurBooking(
   // Another call is canceling it right now: to this caller it is canceled already.
   if (!mine) return { kind: 'already_canceled', ref, zone };
 
-  const result = await deps.calendly.cancelEvent(ref.eventUri, CANCELLATION_REASON);
-  if (result === 'in_past') {
-    await deps.store.bookings.abandonCancel(current, deps.clock.now());
-    return { kind: 'in_past', ref, zone };
-  }
   // Canceled on Calendly's side before we asked (its webhook has not reached us): say so, and text nobody.
   // "Already canceled" when resuming our own `canceling` is this call's earlier request that got through.
+  const textable = deps.sms !== null && current.callerNumber !== null;
+  const owed = (answer: CalendlyCancelResult) => textable && !(answer === 'already_canceled' && startedNow);
+  const { result, booking: finished } = await completeCancellation(current, deps, owed);
+  if (result === 'in_past') return { kind: 'in_past', ref, zone };
   const elsewhere = result === 'already_canceled' && startedNow;
-  const smsOwed = !elsewhere && deps.sms !== null && current.callerNumber !== null;
-  const finished = await deps.store.bookings.finishCancel(current, deps.clock.now(), { smsOwed });
+  const smsOwed = owed(result);
   // The worker sends the text (and retries it); if the queue is unreachable, the sweeper finds it due.
   if (smsOwed) await deps.queue.enqueue(finished.bookingId).catch(() => undefined);
   if (elsewhere) return { kind: 'already_canceled', ref, zone };

@@ -18,14 +18,57 @@ export type HoldOutcome =
   /** Not a slot this call was offered, or its offer ran out. */
   | { kind: 'unknown_slot'; slotId: string }
   | { kind: 'call_ended' }
-  | { kind: 'too_many_holds'; liveHoldIds: string[] }
-  /** Someone else has it now; `alternatives` are the nearest free times, already offered to this call. */
-  | { kind: 'slot_taken'; zone: string; alternatives: SlotOffer };
+  | Exclude<OfferHold, { kind: 'held' }>;
 
 /** The live offer of this call under `slotId`, or null. */
 export function findOffer(offers: Offer[], slotId: string, now: number): Offer | null {
   const wanted = slotId.toUpperCase();
   return offers.find((offer) => offer.id === wanted && offer.expiresAt > now) ?? null;
+}
+
+/** Holding an offered time: held, or why not (the call's cap, or someone has it now, with alternatives). */
+export type OfferHold =
+  | { kind: 'held'; hold: Hold }
+  | { kind: 'too_many_holds'; liveHoldIds: string[] }
+  /** Someone else has it now; `alternatives` are the nearest free times, already offered to this call. */
+  | { kind: 'slot_taken'; zone: string; alternatives: SlotOffer };
+
+/**
+ * Holds a time this call was offered, for `who`: what hold_slot and reschedule_booking both do. Offers can be
+ * minutes old, so only a time Calendly still lists is held.
+ */
+export async function holdOffer(
+  offer: Offer,
+  call: CallContext,
+  who: { name: string; email: string; callerNumber: string | null },
+  at: { now: Date; zone: string },
+  deps: UseCaseDeps & { slots: OpenSlotFinder },
+): Promise<OfferHold> {
+  const { now, zone } = at;
+  const slot = {
+    eventTypeUri: offer.eventTypeUri,
+    start: offer.start,
+    durationMinutes: offer.durationMinutes,
+  };
+  const taken = async (): Promise<OfferHold> => ({
+    kind: 'slot_taken',
+    zone,
+    alternatives: await deps.slots.alternativesTo(call, slot, zone),
+  });
+  if (!(await deps.slots.stillListed(slot, zone))) return await taken();
+  const outcome = await deps.store.slots.hold({
+    holdId: newHoldId(),
+    call: { ...call, callerNumber: who.callerNumber },
+    slot,
+    name: who.name,
+    email: who.email.toLowerCase(),
+    now,
+    leaseMs: deps.settings.holdTtlSeconds * 1000,
+    maxLiveHolds: deps.settings.maxLiveHolds,
+  });
+  if (outcome.kind === 'too_many_holds') return { kind: 'too_many_holds', liveHoldIds: outcome.liveHoldIds };
+  if (outcome.kind === 'taken') return await taken();
+  return { kind: 'held', hold: outcome.hold };
 }
 
 export async function holdSlot(
@@ -40,30 +83,18 @@ export async function holdSlot(
     return { kind: 'unknown_slot', slotId: request.slotId };
   if (record?.status === 'ended') return { kind: 'call_ended' };
   const zone = await deps.directory.businessTimezone();
-  const slot = {
-    eventTypeUri: offer.eventTypeUri,
-    start: offer.start,
-    durationMinutes: offer.durationMinutes,
-  };
-  const taken = async (): Promise<HoldOutcome> => ({
-    kind: 'slot_taken',
-    zone,
-    alternatives: await deps.slots.alternativesTo(call, slot, zone),
-  });
-  // Offers can be minutes old: only a time Calendly still lists is held and read back to the caller.
-  if (!(await deps.slots.stillListed(slot, zone))) return await taken();
-  const outcome = await deps.store.slots.hold({
-    holdId: newHoldId(),
+  const held = await holdOffer(
+    offer,
+    call,
     // Vapi may not pass the caller's number; the Twilio webhook recorded it when the call came in.
-    call: { ...call, callerNumber: call.callerNumber ?? record?.callerNumber ?? null },
-    slot,
-    name: request.name,
-    email: request.email.toLowerCase(),
-    now,
-    leaseMs: deps.settings.holdTtlSeconds * 1000,
-    maxLiveHolds: deps.settings.maxLiveHolds,
-  });
-  if (outcome.kind === 'too_many_holds') return { kind: 'too_many_holds', liveHoldIds: outcome.liveHoldIds };
-  if (outcome.kind === 'taken') return await taken();
-  return { kind: 'held', hold: outcome.hold, slotId: offer.id, zone };
+    {
+      name: request.name,
+      email: request.email,
+      callerNumber: call.callerNumber ?? record?.callerNumber ?? null,
+    },
+    { now, zone },
+    deps,
+  );
+  if (held.kind !== 'held') return held;
+  return { kind: 'held', hold: held.hold, slotId: offer.id, zone };
 }

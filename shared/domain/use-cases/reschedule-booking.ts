@@ -13,12 +13,11 @@
  * one is canceled. Never both kept, never both lost.
  */
 import { bookingFromHold } from '../bookings.ts';
-import { newHoldId } from '../ids.ts';
 import type { Booking, BookingRef, CallContext } from '../model.ts';
-import type { OpenSlotFinder, SlotOffer } from '../open-slots.ts';
+import type { OpenSlotFinder } from '../open-slots.ts';
 import { isGroupEvent, ourBookingOf, refOf } from './booking-ref.ts';
 import type { UseCaseDeps } from './deps.ts';
-import { findOffer } from './hold-slot.ts';
+import { findOffer, holdOffer, type OfferHold } from './hold-slot.ts';
 import { waitForWorker } from './wait-for-worker.ts';
 
 export interface RescheduleRequest {
@@ -39,11 +38,7 @@ export type RescheduleOutcome =
   | { kind: 'already_canceled'; ref: BookingRef; zone: string }
   /** Another request is moving or canceling it right now. */
   | { kind: 'being_changed'; ref: BookingRef }
-  | { kind: 'too_many_holds'; liveHoldIds: string[] }
-  | { kind: 'slot_taken'; zone: string; alternatives: SlotOffer };
-
-/** What Calendly shows the invitee and the host as the reason the old appointment went. */
-export const RESCHEDULE_REASON = 'Moved to another time by the caller over the phone.';
+  | Exclude<OfferHold, { kind: 'held' }>;
 
 export async function rescheduleBooking(
   request: RescheduleRequest,
@@ -73,29 +68,14 @@ export async function rescheduleBooking(
   const ours = await ourBookingOf(ref, deps);
   if (ours && ours.status !== 'booked') return changedMeanwhile(ours, ref, zone);
 
-  const slot = {
-    eventTypeUri: offer.eventTypeUri,
-    start: offer.start,
-    durationMinutes: offer.durationMinutes,
-  };
-  const taken = async (): Promise<RescheduleOutcome> => ({
-    kind: 'slot_taken',
-    zone,
-    alternatives: await deps.slots.alternativesTo(call, slot, zone),
-  });
-  if (!(await deps.slots.stillListed(slot, zone))) return await taken();
-  const held = await deps.store.slots.hold({
-    holdId: newHoldId(),
-    call: { ...call, callerNumber: call.callerNumber ?? record?.callerNumber ?? null },
-    slot,
-    name: ref.name,
-    email: ref.email.toLowerCase(),
-    now,
-    leaseMs: deps.settings.holdTtlSeconds * 1000,
-    maxLiveHolds: deps.settings.maxLiveHolds,
-  });
-  if (held.kind === 'too_many_holds') return { kind: 'too_many_holds', liveHoldIds: held.liveHoldIds };
-  if (held.kind === 'taken') return await taken();
+  const held = await holdOffer(
+    offer,
+    call,
+    { name: ref.name, email: ref.email, callerNumber: call.callerNumber ?? record?.callerNumber ?? null },
+    { now, zone },
+    deps,
+  );
+  if (held.kind !== 'held') return held;
 
   const booking = bookingFromHold(held.hold, {
     timezone: zone,
@@ -115,7 +95,11 @@ export async function rescheduleBooking(
     const current = ours ? await deps.store.bookings.get(ours.bookingId) : null;
     if (current && current.status !== 'booked') return changedMeanwhile(current, ref, zone);
     // The hold was just taken; it cannot have run out unless the store is far behind the clock.
-    return await taken();
+    return {
+      kind: 'slot_taken',
+      zone,
+      alternatives: await deps.slots.alternativesTo(call, held.hold.slot, zone),
+    };
   }
   await deps.store.calls.markRefMoved(call.callId, ref.ref, booking.bookingId);
   // The booking is already durable; if the queue is unreachable the sweeper re-enqueues it.
