@@ -111,6 +111,8 @@ const e164: Validator = (value) =>
     ? undefined
     : 'must be a valid E.164 number like +14155550123';
 const nonEmpty: Validator = () => undefined;
+const trueOrFalse: Validator = (value) =>
+  value === 'true' || value === 'false' ? undefined : 'must be true or false';
 const httpsUrl: Validator = (value) =>
   URL.canParse(value) && new URL(value).protocol === 'https:' ? undefined : 'must be an https URL';
 // The runtime's own schema, so a plan that would fail every cold start fails the deploy instead.
@@ -142,6 +144,8 @@ export const SETTINGS = {
   businessTimezone: { env: ENV.BUSINESS_TIMEZONE, validate: ianaZone },
   fallbackPhoneNumber: { env: ENV.FALLBACK_PHONE_NUMBER, validate: e164 },
   holdTtlSeconds: { env: ENV.HOLD_TTL_SECONDS, validate: integerIn(30, 3600) },
+  callRecordRetentionDays: { env: ENV.CALL_RECORD_RETENTION_DAYS, validate: integerIn(1, 3650) },
+  callRecordTranscripts: { env: ENV.CALL_RECORD_TRANSCRIPTS, validate: trueOrFalse },
   calendlyEventTypeUri: { env: ENV.CALENDLY_EVENT_TYPE_URI, validate: httpsUrl },
   twilioPhoneNumber: { env: ENV.TWILIO_PHONE_NUMBER, validate: e164 },
   vapiAssistantId: { env: ENV.VAPI_ASSISTANT_ID, validate: nonEmpty },

@@ -73,14 +73,13 @@ function awsProblem(error: unknown, what: string): ProvisionError {
   return new ProvisionError(`Could not read ${what}: ${(error as Error).message}`);
 }
 
-export async function stackTarget(stage: string, environment: Settings = process.env): Promise<Target> {
+/** A deployed stack's CloudFormation outputs by key; one sentence when there is no such stack. */
+export async function stackOutputs(stage: string): Promise<Record<string, string>> {
   const stackName = `VoiceBooking-${stage}`;
   const cloudFormation = new CloudFormationClient({});
-  const secrets = new SecretsManagerClient({});
-  let outputs: Record<string, string>;
   try {
     const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    outputs = Object.fromEntries(
+    return Object.fromEntries(
       (Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']),
     );
   } catch (error) {
@@ -90,7 +89,15 @@ export async function stackTarget(stage: string, environment: Settings = process
       );
     }
     throw awsProblem(error, `stack ${stackName}`);
+  } finally {
+    cloudFormation.destroy();
   }
+}
+
+export async function stackTarget(stage: string, environment: Settings = process.env): Promise<Target> {
+  const stackName = `VoiceBooking-${stage}`;
+  const secrets = new SecretsManagerClient({});
+  const outputs = await stackOutputs(stage);
   const secretId = outputs.SecretName;
   const baseUrl = outputs.PublicBaseUrl;
   if (!secretId || !baseUrl) {

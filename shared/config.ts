@@ -18,6 +18,14 @@ const httpUrl = () => z.url({ protocol: /^https?$/ });
 const baseUrl = (fallback: string) => z.pipe(z._default(httpUrl(), fallback), withoutTrailingSlash);
 const boundedInt = (min: number, max: number, fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
+const flag = (fallback: boolean) =>
+  z._default(
+    z.pipe(
+      z.enum(['true', 'false'], 'must be true or false'),
+      z.transform((value) => value === 'true'),
+    ),
+    fallback,
+  );
 const e164 = z.string().check(z.regex(E164_PATTERN, 'must be an E.164 number like +14155550123'));
 const timeZone = z.string().check(
   z.refine((zone) => {
@@ -65,6 +73,8 @@ export const ConfigSchema = z.object({
   [ENV.BUSINESS_TIMEZONE]: z.optional(timeZone),
   [ENV.FALLBACK_PHONE_NUMBER]: z.optional(e164),
   [ENV.HOLD_TTL_SECONDS]: boundedInt(30, 3600, 300),
+  [ENV.CALL_RECORD_RETENTION_DAYS]: boundedInt(1, 3650, 90),
+  [ENV.CALL_RECORD_TRANSCRIPTS]: flag(false),
   [ENV.TABLE_NAME]: z.optional(z.string().check(z.minLength(3))),
   [ENV.BOOKING_QUEUE_URL]: z.optional(z.url()),
   [ENV.APP_SECRET_ID]: optionalString,
@@ -72,6 +82,7 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
 export type ConfigName = keyof Config;
 
 /** Config in which the named entries are guaranteed present. */

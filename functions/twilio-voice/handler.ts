@@ -11,6 +11,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { twilioVoiceServices } from '../../shared/app/twilio-voice.ts';
 import { SAFETY_MARGIN_MS, VAPI_BUDGET_MS } from '../../shared/domain/answer-call.ts';
+import { twilioStatusBroke } from '../../shared/domain/call-log.ts';
 import { AppError } from '../../shared/domain/errors.ts';
 import { twilioAuthenticator } from '../../shared/http/authenticators.ts';
 import { httpHandler } from '../../shared/http/http-handler.ts';
@@ -74,9 +75,17 @@ async function callStatus(call: TwilioCallWebhook): Promise<HttpResponse> {
       durationSeconds: call.RecordingDuration,
     });
     metrics.addMetric('VoicemailRecorded', MetricUnit.Count, 1);
+    await services.noteMessage(call.CallSid);
   }
   if (call.CallStatus && FINAL_CALL_STATUSES.has(call.CallStatus)) {
-    const { releasedHoldIds } = await services.endCall(call.CallSid);
+    const seconds = Number(call.CallDuration);
+    const { releasedHoldIds } = await services.endCall({
+      callId: call.CallSid,
+      callerNumber: callerE164(call.From ?? call.Caller),
+      callStatus: call.CallStatus,
+      ...(call.CallDuration && Number.isInteger(seconds) ? { durationSeconds: seconds } : {}),
+      broke: twilioStatusBroke(call.CallStatus),
+    });
     logger.info('call ended', {
       callSid: call.CallSid,
       callStatus: call.CallStatus,

@@ -17,6 +17,8 @@ export const TwilioCallWebhookSchema = z.looseObject({
   Called: field,
   Direction: field,
   CallStatus: field,
+  // Seconds, on the final status callback.
+  CallDuration: field,
   // Present when Twilio calls the voicemail <Record> action.
   RecordingSid: field,
   RecordingDuration: field,

@@ -12,6 +12,7 @@ import { logger, metrics } from '../../shared/observability.ts';
 import { createToolCallRunner } from './run-tool-calls.ts';
 import {
   callContextOf,
+  endReportOf,
   messageType,
   toolCallsOf,
   type VapiMessage,
@@ -53,7 +54,7 @@ export const handler = httpHandler({
       return json(200, { results });
     }
     if (isCallOver(message) && call) {
-      const { releasedHoldIds } = await services.endCall(call.callId);
+      const { releasedHoldIds } = await services.endCall(endReportOf(message, call.callId));
       if (releasedHoldIds.length > 0)
         metrics.addMetric('HoldsReleasedAtCallEnd', 'Count', releasedHoldIds.length);
     }

@@ -5,6 +5,7 @@
  * forms of a tool call are accepted - `{id, function:{name, arguments}}` with arguments as an object or a
  * JSON string, and the older `{id, name, arguments|parameters}`. The spec sets no length for a tool-call id.
  */
+import { type CallEndReport, isBrokenEnding } from '../../shared/domain/call-log.ts';
 import type { CallContext } from '../../shared/domain/model.ts';
 import { e164OrNull } from '../../shared/domain/phone.ts';
 import * as z from '../../shared/zod.ts';
@@ -43,6 +44,8 @@ const CallSchema = z.nullish(
   }),
 );
 
+const text = z.nullish(z.string());
+
 export const VapiServerMessageSchema = z.looseObject({
   message: z.looseObject({
     type: z.optional(z.string()),
@@ -51,6 +54,19 @@ export const VapiServerMessageSchema = z.looseObject({
     call: CallSchema,
     customer: CustomerSchema,
     status: z.optional(z.string()),
+    // end-of-call-report (`ServerMessageEndOfCallReport`); `endedReason` also on an `ended` status-update.
+    endedReason: text,
+    startedAt: text,
+    endedAt: text,
+    analysis: z.nullish(z.looseObject({ summary: text })),
+    artifact: z.nullish(
+      z.looseObject({
+        transcript: text,
+        /** Deprecated in the spec for `recording.mono.combinedUrl`; still read from older senders. */
+        recordingUrl: text,
+        recording: z.nullish(z.looseObject({ mono: z.nullish(z.looseObject({ combinedUrl: text })) })),
+      }),
+    ),
   }),
 });
 export type VapiServerMessage = z.infer<typeof VapiServerMessageSchema>;
@@ -100,4 +116,24 @@ export function callContextOf(message: VapiMessage): CallContext | null {
     call?.id;
   if (!callId) return null;
   return { callId, callerNumber: e164OrNull(message.call?.customer?.number ?? message.customer?.number) };
+}
+
+/** What a message that ends the call says about it (only the fields it carries). */
+export function endReportOf(message: VapiMessage, callId: string): CallEndReport {
+  const instant = (value: string | null | undefined) => {
+    const epoch = value ? Date.parse(value) : Number.NaN;
+    return Number.isNaN(epoch) ? undefined : epoch;
+  };
+  const present = <T>(value: T | null | undefined) => value ?? undefined;
+  return {
+    callId,
+    callerNumber: e164OrNull(message.call?.customer?.number ?? message.customer?.number),
+    startedAt: instant(message.startedAt),
+    endedAt: instant(message.endedAt),
+    endedReason: present(message.endedReason),
+    summary: present(message.analysis?.summary),
+    recordingUrl: present(message.artifact?.recording?.mono?.combinedUrl ?? message.artifact?.recordingUrl),
+    transcript: present(message.artifact?.transcript),
+    broke: message.endedReason ? isBrokenEnding(message.endedReason) : false,
+  };
 }

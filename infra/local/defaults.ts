@@ -17,3 +17,6 @@ export const LOCAL_DEFAULTS = {
 
 /** Sandbox-side values: the Calendly sandbox's token and its seeded business zone. */
 export const LOCAL_SANDBOX = { token: 'sandbox-token', timezone: 'America/New_York' } as const;
+
+/** Where `npm run dev` keeps its data unless --data names another folder (ignored by git), and its table. */
+export const DEV_DATA = { dir: '.dev-data', tableName: 'voice-booking-dev' } as const;

@@ -18,8 +18,11 @@ export interface DevDataDir {
   reused: boolean;
   /** Whether a DynamoDB Local left running by a dead dev server had to be stopped. */
   stoppedStaleDynamo: boolean;
-  /** Records the JVM this run started, so the next run can stop it if this one dies. */
-  recordDynamoPid(pid: number | null): void;
+  /**
+   * Records the JVM this run started, so the next run can stop it if this one dies, and where it
+   * answers, so `npm run calls -- --local` can read the running server's table.
+   */
+  recordDynamo(dynamo: { pid: number | null; endpoint: string }): void;
   /** Gives the folder up (on a clean stop). */
   release(): void;
 }
@@ -27,6 +30,7 @@ export interface DevDataDir {
 interface PidFile {
   devPid: number;
   dynamoPid: number | null;
+  dynamoEndpoint?: string;
 }
 
 const PID_FILE = 'dev.pid.json';
@@ -45,7 +49,11 @@ function commandLine(pid: number): string | null {
 function readPidFile(file: string): PidFile | null {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<PidFile>;
-    return { devPid: Number(parsed.devPid), dynamoPid: parsed.dynamoPid ? Number(parsed.dynamoPid) : null };
+    return {
+      devPid: Number(parsed.devPid),
+      dynamoPid: parsed.dynamoPid ? Number(parsed.dynamoPid) : null,
+      ...(typeof parsed.dynamoEndpoint === 'string' ? { dynamoEndpoint: parsed.dynamoEndpoint } : {}),
+    };
   } catch {
     return null;
   }
@@ -88,16 +96,19 @@ export function openDevDataDir(path: string, options: { fresh: boolean }): DevDa
   mkdirSync(dynamoDbPath, { recursive: true });
   const reused = readdirSync(dynamoDbPath).length > 0;
 
-  const write = (dynamoPid: number | null) =>
-    writeFileSync(pidFile, `${JSON.stringify({ devPid: process.pid, dynamoPid } satisfies PidFile)}\n`);
-  write(null);
+  const write = (dynamo: { pid: number | null; endpoint?: string }) => {
+    const content: PidFile = { devPid: process.pid, dynamoPid: dynamo.pid };
+    if (dynamo.endpoint) content.dynamoEndpoint = dynamo.endpoint;
+    writeFileSync(pidFile, `${JSON.stringify(content)}\n`);
+  };
+  write({ pid: null });
   return {
     path: root,
     dynamoDbPath,
     sandboxStateFile,
     reused,
     stoppedStaleDynamo,
-    recordDynamoPid: write,
+    recordDynamo: write,
     release: () => {
       try {
         unlinkSync(pidFile);
@@ -106,4 +117,11 @@ export function openDevDataDir(path: string, options: { fresh: boolean }): DevDa
       }
     },
   };
+}
+
+/** Where the DynamoDB Local of the dev server running on `path` answers, or null when none runs there. */
+export function runningDevServer(path: string): { dynamoEndpoint: string } | null {
+  const recorded = readPidFile(join(resolve(path), PID_FILE));
+  if (!recorded?.dynamoEndpoint || !commandLine(recorded.devPid)?.includes('dev.ts')) return null;
+  return { dynamoEndpoint: recorded.dynamoEndpoint };
 }

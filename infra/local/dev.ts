@@ -17,7 +17,7 @@ import { ConfigError } from '../../shared/domain/errors.ts';
 import { resumeAfterRestart, sweepOverdue } from '../../shared/domain/sweep.ts';
 import { ENV } from '../../shared/env.ts';
 import { ROUTES } from '../routes.ts';
-import { LOCAL_SANDBOX } from './defaults.ts';
+import { DEV_DATA, LOCAL_SANDBOX } from './defaults.ts';
 import { type DevDataDir, openDevDataDir } from './dev-data.ts';
 import {
   ENV_FILE_VARIABLE,
@@ -32,10 +32,6 @@ import type { LocalQueueEvent } from './sqs-queue.ts';
 import { type LocalStack, startLocalStack, sweepDepsOf } from './stack.ts';
 
 const DEFAULT_PORT = 3000;
-/** Where data is kept unless --data names another folder (ignored by git). */
-const DEFAULT_DATA_DIR = '.dev-data';
-/** One stable table, so the data on disk is found again. */
-const DEV_TABLE_NAME = 'voice-booking-dev';
 const USAGE = 'usage: npm run dev [-- --fresh] [-- --data <dir>]';
 const HOST = '127.0.0.1';
 /** AWS sweeps every 2 minutes (infra/constructs/sweeper-schedule.ts); locally a lost message shows up sooner. */
@@ -230,7 +226,7 @@ function parseCommandLine(): { fresh: boolean; dataDir: string } {
       strict: true,
       allowPositionals: false,
     });
-    return { fresh: values.fresh ?? false, dataDir: values.data ?? DEFAULT_DATA_DIR };
+    return { fresh: values.fresh ?? false, dataDir: values.data ?? DEV_DATA.dir };
   } catch (error) {
     console.error(`dev: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     process.exit(2);
@@ -327,7 +323,8 @@ async function main(): Promise<void> {
       port,
       host: HOST,
       dynamoDbPath: data.dynamoDbPath,
-      tableName: DEV_TABLE_NAME,
+      // One stable table, so the data on disk is found again.
+      tableName: DEV_DATA.tableName,
       sandbox: { stateFile: data.sandboxStateFile },
       env: {
         POWERTOOLS_LOG_LEVEL: logLevel,
@@ -364,7 +361,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (stopping) return;
-  data.recordDynamoPid(stack.dynamoPid);
+  data.recordDynamo({ pid: stack.dynamoPid, endpoint: stack.dynamoEndpoint });
   observability = await import('../../shared/observability.ts');
   const sweepDeps = await sweepDepsOf(stack);
 

@@ -5,8 +5,8 @@ import { createDynamoStore } from '../adapters/dynamodb/store.ts';
 import { createVapiClient } from '../adapters/vapi-client.ts';
 import { type Config, configSource } from '../config.ts';
 import { type AnswerCallDeps, answerCall, type InboundCall } from '../domain/answer-call.ts';
-import { endCall } from '../domain/calls.ts';
 import { systemClock } from '../domain/clock.ts';
+import { callEnding } from './call-end.ts';
 import { rebuiltOnChange } from './rebuilt.ts';
 
 const clock = systemClock;
@@ -38,6 +38,6 @@ export async function twilioVoiceServices() {
     async answerCall(call: InboundCall, options: { remainingMs: number; fallback: string }) {
       return await answerCall({ store, vapi: vapiFor(await config.get()), clock }, call, options);
     },
-    endCall: (callId: string) => endCall(store, callId, clock.now()),
+    ...callEnding(store, config.get, clock),
   };
 }

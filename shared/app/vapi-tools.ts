@@ -9,12 +9,12 @@ import { createDynamoStore } from '../adapters/dynamodb/store.ts';
 import { createToolCallReplays } from '../adapters/dynamodb/tool-call-idempotency.ts';
 import { configSource } from '../config.ts';
 import { createAvailabilityReader } from '../domain/availability.ts';
-import { endCall } from '../domain/calls.ts';
 import { systemClock } from '../domain/clock.ts';
 import { createOpenSlotFinder } from '../domain/open-slots.ts';
 import { DEFAULT_USE_CASE_SETTINGS } from '../domain/use-cases/deps.ts';
 import { CALLER_TEXTS } from '../speech/booking-sms.ts';
 import { calendlyPort, directoryOf } from './calendly.ts';
+import { callEnding } from './call-end.ts';
 import { smsPort } from './sms.ts';
 
 const clock = systemClock;
@@ -53,6 +53,6 @@ export async function vapiToolsServices() {
       slots: createOpenSlotFinder({ store, availability, clock, ...settings }),
     },
     replays: createToolCallReplays({ tableName: first.TABLE_NAME, client: dynamo }),
-    endCall: (callId: string) => endCall(store, callId, clock.now()),
+    endCall: callEnding(store, config.get, clock).endCall,
   };
 }

@@ -125,6 +125,12 @@ export interface CallRecord {
   bookingRefs: BookingRef[];
   /** find_booking lookups of this call that found nothing. */
   failedLookups: number;
+  /** Bookings this call confirmed (new ones and the new times of moves). */
+  bookingIds: string[];
+  /** When the caller was put through to a person (epoch ms), null if never. */
+  transferredAt: number | null;
+  /** When the caller left a message (epoch ms), null if never. */
+  messageAt: number | null;
 }
 
 /**

@@ -5,6 +5,7 @@
  * Errors: adapters throw the AppError subclasses of ./errors.ts (VendorUnavailableError,
  * VendorRateLimitedError, VendorRejectedError, SlotUnavailableError), never raw fetch/SDK errors.
  */
+import type { CallDeed, CallEndReport, CallLogEntry } from './call-log.ts';
 import type {
   Appointment,
   Booking,
@@ -193,8 +194,8 @@ export interface CallRepository {
   get(callId: string): Promise<CallRecord | null>;
   /** Gives each slot a short id for this call ("S7"); a slot already offered to the call keeps its id. */
   issueOffers(callId: string, slots: SlotRef[], options: { now: Date; validForMs: number }): Promise<Offer[]>;
-  /** Marks the call ended and returns what it looked like (null if we never saw it). */
-  markEnded(callId: string, now: Date): Promise<CallRecord | null>;
+  /** Marks the call ended (a call never seen before starts and ends now) and returns what it looks like. */
+  markEnded(callId: string, now: Date): Promise<CallRecord>;
   /** Gives each appointment a short ref for this call ("A1"); an appointment already given keeps its ref. */
   issueBookingRefs(
     callId: string,
@@ -210,7 +211,29 @@ export interface CallRepository {
   markRefCanceled(callId: string, ref: string, now: Date): Promise<boolean>;
   /** Notes that this call is moving the appointment under `ref` into booking `bookingId`. */
   markRefMoved(callId: string, ref: string, bookingId: string): Promise<void>;
+  /** Notes that the caller left a message (the first time counts) and returns the call as it is now. */
+  markMessage(callId: string, now: Date): Promise<CallRecord>;
 }
+
+/** The stored record of each call that ended (./call-log.ts). */
+export interface CallLog {
+  /**
+   * Adds what one sender knows about an ended call to its record: fields it names are set, deeds and
+   * booking ids are added to those already there, so senders can arrive in any order and more than once.
+   */
+  save(entry: CallLogWrite): Promise<void>;
+  /** Records of calls that started in [from, to), newest first, at most `limit`. */
+  list(range: { from: Date; to: Date }, limit: number): Promise<CallLogEntry[]>;
+}
+
+export type CallLogWrite = Omit<CallEndReport, 'broke'> & {
+  /** Epoch ms; with the call id it names the record, so every sender must give the same one. */
+  startedAt: number;
+  deeds: CallDeed[];
+  bookingIds: string[];
+  /** Epoch ms after which the record may be deleted. */
+  expiresAt: number;
+};
 
 /**
  * Upcoming appointments by the phone number they are tied to: our bookings (the caller's number) and
@@ -381,4 +404,5 @@ export interface Store {
   slots: SlotLock;
   bookings: BookingRepository;
   appointments: AppointmentMirror;
+  callLog: CallLog;
 }

@@ -182,6 +182,16 @@ describe('readSettings', () => {
     ).toThrow(/holdTtlSeconds[\s\S]*fallbackPhoneNumber|fallbackPhoneNumber[\s\S]*holdTtlSeconds/);
   });
 
+  it('passes call-record settings through and refuses malformed ones', () => {
+    expect(
+      readSettings(nodeWith({ callRecordRetentionDays: '30', callRecordTranscripts: 'true' })).environment,
+    ).toMatchObject({ CALL_RECORD_RETENTION_DAYS: '30', CALL_RECORD_TRANSCRIPTS: 'true' });
+    expect(() => readSettings(nodeWith({ callRecordTranscripts: 'on' }))).toThrow(
+      /callRecordTranscripts must be true or false/,
+    );
+    expect(() => readSettings(nodeWith({ callRecordRetentionDays: '0' }))).toThrow(/callRecordRetentionDays/);
+  });
+
   it('refuses at synth a Vapi credential plan the functions would refuse at cold start', () => {
     expect(() =>
       readSettings(nodeWith({ vapiAuthPlan: '{"type":"hmac","algorithm":"sha1","includeTimestamp":false}' })),

@@ -92,6 +92,23 @@ const LAYERS: readonly Layer[] = [
     ],
     packages: ['node:', '@aws-sdk/client-cloudformation', '@aws-sdk/client-secrets-manager'],
   },
+  // Operator commands (command line only): `npm run calls` reads the call log through the DynamoDB adapter,
+  // from a deployed stack (found as provisioning finds it) or the local stack's data.
+  {
+    files: 'ops/',
+    mayImport: [
+      'ops/',
+      DOMAIN,
+      'shared/adapters/dynamodb/',
+      'shared/observability.ts',
+      'provision/target.ts',
+      'provision/http.ts',
+      'infra/local/defaults.ts',
+      'infra/local/dev-data.ts',
+      'infra/local/dynamodb-local.ts',
+    ],
+    packages: ['node:', '@aws-sdk/client-dynamodb'],
+  },
   // The local stack runs the real handlers and may reach anything in the product.
   { files: 'infra/local/', mayImport: ['infra/', 'shared/', 'functions/'], packages: [''] },
   // The CDK app reads env names, the route table, the table schema and the auth-plan schema it validates.
@@ -116,7 +133,7 @@ function sourceFiles(): string[] {
   return listed
     .split('\n')
     .filter(
-      (file) => /^(shared|functions|infra|assistant|provision)\//.test(file) && !file.endsWith('.d.ts'),
+      (file) => /^(shared|functions|infra|assistant|provision|ops)\//.test(file) && !file.endsWith('.d.ts'),
     );
 }
 

@@ -95,16 +95,25 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
     },
 
     async markEnded(callId, now) {
-      const ended = await updateUnlessConditionFails(db, {
-        TableName: tableName,
-        Key: keys.call(callId),
-        UpdateExpression: 'SET #status = :ended, endedAt = if_not_exists(endedAt, :now)',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':ended': 'ended', ':now': now.getTime() },
-        ReturnValues: 'ALL_NEW',
-      });
-      return ended ? toCallRecord(CallItemSchema.parse(ended.Attributes)) : null;
+      // A call we never saw arrive gets its item here, so every later report of it finds the same start.
+      const { Attributes } = await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.call(callId),
+          UpdateExpression:
+            'SET callId = :callId, #status = :ended, endedAt = if_not_exists(endedAt, :now), ' +
+            'startedAt = if_not_exists(startedAt, :now), #ttl = if_not_exists(#ttl, :ttl)',
+          ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':callId': callId,
+            ':ended': 'ended',
+            ':now': now.getTime(),
+            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toCallRecord(CallItemSchema.parse(Attributes));
     },
 
     async issueBookingRefs(callId, appointments, { now, validForMs }) {
@@ -163,11 +172,31 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
         Key: keys.call(callId),
         UpdateExpression: 'SET bookingRefs.#ref.canceledAt = :now',
         ConditionExpression:
-          'attribute_exists(bookingRefs.#ref) AND attribute_not_exists(bookingRefs.#ref.cancellationSmsAt)',
+          'attribute_exists(bookingRefs.#ref) AND attribute_not_exists(bookingRefs.#ref.canceledAt)',
         ExpressionAttributeNames: { '#ref': ref },
         ExpressionAttributeValues: { ':now': now.getTime() },
       });
       return claimed !== null;
+    },
+
+    async markMessage(callId, now) {
+      const { Attributes } = await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.call(callId),
+          UpdateExpression:
+            'SET callId = :callId, startedAt = if_not_exists(startedAt, :now), messageAt = if_not_exists(messageAt, :now), ' +
+            '#ttl = if_not_exists(#ttl, :ttl)',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':callId': callId,
+            ':now': now.getTime(),
+            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toCallRecord(CallItemSchema.parse(Attributes));
     },
 
     async markRefMoved(callId, ref, bookingId) {

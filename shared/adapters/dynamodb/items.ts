@@ -51,6 +51,10 @@ export const CallItemSchema = z.object({
   bookingRefs: z._default(z.record(z.string(), BookingRefItemSchema), {}),
   refSeq: z._default(z.number(), 0),
   failedLookups: z._default(z.number(), 0),
+  /** A string set: the document client reads it as a Set. */
+  bookingIds: z.optional(z.set(z.string())),
+  transferredAt: z.nullish(z.number()),
+  messageAt: z.nullish(z.number()),
 });
 export type CallItem = z.infer<typeof CallItemSchema>;
 
@@ -73,6 +77,9 @@ export function toCallRecord(item: CallItem): CallRecord {
       movedTo: entry.movedTo ?? null,
     })),
     failedLookups: item.failedLookups,
+    bookingIds: [...(item.bookingIds ?? [])].sort(),
+    transferredAt: item.transferredAt ?? null,
+    messageAt: item.messageAt ?? null,
   };
 }
 

@@ -9,6 +9,7 @@
  * | hold         | HOLD#<holdId>                        | HOLD                 | who, which slot, lease         |
  * | booking      | BOOKING#<bookingId>                  | BOOKING              | worker state, Calendly refs    |
  * | appointment  | PHONE#<E.164>                        | <start, ISO ms>#<event uuid> | an upcoming appointment tied to that number |
+ * | call record  | CALLS#<UTC day the call started>     | <start, ISO ms>#<callId> | what the call was and came to |
  * | availability | AVAIL#<YYYY-MM-DD in zone>           | <eventTypeId>        | shared 60 s cache + fill lease |
  * | availability | AVAIL#<YYYY-MM-DD in zone>           | #INVALIDATED         | when the day last changed      |
  * | rate budget  | RATE#<name>                          | <window>#<start>     | counters for Calendly limits   |
@@ -39,6 +40,11 @@ export const keys = {
     pk: phonePartition(phone),
     sk: `${isoInstant(start)}#${uuidOf(eventUri)}`,
   }),
+  /** The stored record of an ended call: by day and start, so "recent calls" is a Query per day. */
+  callRecord: (startedAt: number, callId: string) => {
+    const instant = new Date(startedAt).toISOString();
+    return { pk: callLogPartition(instant.slice(0, 10)), sk: `${instant}#${callId}` };
+  },
   availability: (eventTypeUri: string, day: string) => ({
     pk: availabilityPartition(day),
     sk: uuidOf(eventTypeUri),
@@ -62,6 +68,11 @@ export function slotPartition(eventTypeUri: string, utcDay: string): string {
 /** Partition holding the upcoming appointments tied to one phone number. */
 export function phonePartition(phone: string): string {
   return `PHONE#${phone}`;
+}
+
+/** Partition holding the records of the calls that started on one UTC day. */
+export function callLogPartition(utcDay: string): string {
+  return `CALLS#${utcDay}`;
 }
 
 /** Partition holding one business day's cached availability, for every event type, and its invalidation. */

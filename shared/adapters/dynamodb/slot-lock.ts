@@ -178,7 +178,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
           TransactItems: [
             to.slot.confirm(held, booking.bookingId, nowMs),
             to.hold.confirm(held.holdId, booking.bookingId),
-            to.call.dropHold(held),
+            to.call.confirmHold(held, booking.bookingId),
             to.booking.create(booking),
             ...(replaced ? [to.booking.startReschedule(replaced, booking.bookingId, nowMs)] : []),
             // Cells last, so the indexes of the reasons above stay fixed.

@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../../domain/ports.ts';
 import { createAppointmentMirror } from './appointment-mirror.ts';
 import { createBookingRepository } from './booking-repository.ts';
+import { createCallLog } from './call-log.ts';
 import { createCallRepository } from './call-repository.ts';
 import { createDocumentClient } from './client.ts';
 import { createSlotLock } from './slot-lock.ts';
@@ -25,5 +26,6 @@ export function createDynamoStore(options: {
     slots: createSlotLock(db, options.tableName),
     bookings: createBookingRepository(db, options.tableName),
     appointments: createAppointmentMirror(db, options.tableName),
+    callLog: createCallLog(db, options.tableName),
   };
 }

@@ -316,6 +316,20 @@ export function createTransitions(tableName: string) {
       };
     },
 
+    /** The call's hold became booking `bookingId`: it stops counting as live, and the call notes the booking. */
+    confirmHold(value: Pick<Hold, 'callId' | 'holdId'>, bookingId: string) {
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.call(value.callId),
+          UpdateExpression: 'REMOVE holds.#holdId ADD version :one, bookingIds :bookingIds',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#holdId': value.holdId },
+          ExpressionAttributeValues: { ':one': 1, ':bookingIds': new Set([bookingId]) },
+        },
+      };
+    },
+
     /** The call stops counting the hold among its live ones (the version bump keeps the cap check honest). */
     dropHold(value: Pick<Hold, 'callId' | 'holdId'>) {
       return {

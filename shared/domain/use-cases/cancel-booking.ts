@@ -101,5 +101,7 @@ async function cancelOurBooking(
   // The worker sends the text (and retries it); if the queue is unreachable, the sweeper finds it due.
   if (smsOwed) await deps.queue.enqueue(finished.bookingId).catch(() => undefined);
   if (elsewhere) return { kind: 'already_canceled', ref, zone };
+  // For the call's record (the worker texts about our bookings, so who marks it first does not matter).
+  await deps.store.calls.markRefCanceled(call.callId, ref.ref, now);
   return { kind: 'canceled', ref, zone, bookingId: finished.bookingId, texted: smsOwed };
 }

@@ -9,6 +9,14 @@ describe('parseConfig', () => {
     expect(config.PORT).toBe(3000);
     expect(config.VAPI_API_BASE_URL).toBe('https://api.vapi.ai');
     expect(config.CALENDLY_API_BASE_URL).toBe('https://api.calendly.com');
+    expect(config).toMatchObject({ CALL_RECORD_RETENTION_DAYS: 90, CALL_RECORD_TRANSCRIPTS: false });
+  });
+
+  it('reads call-record retention and the transcript switch, refusing anything but true or false', () => {
+    const config = parseConfig({ CALL_RECORD_RETENTION_DAYS: '30', CALL_RECORD_TRANSCRIPTS: 'true' }, []);
+    expect(config).toMatchObject({ CALL_RECORD_RETENTION_DAYS: 30, CALL_RECORD_TRANSCRIPTS: true });
+    expect(() => parseConfig({ CALL_RECORD_TRANSCRIPTS: 'yes' }, [])).toThrow(/CALL_RECORD_TRANSCRIPTS/);
+    expect(() => parseConfig({ CALL_RECORD_RETENTION_DAYS: '0' }, [])).toThrow(/CALL_RECORD_RETENTION_DAYS/);
   });
 
   it('lists every missing and malformed name at once', () => {

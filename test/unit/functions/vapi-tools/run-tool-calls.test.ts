@@ -13,6 +13,7 @@ import {
   memoryReplays,
   unusedAppointments,
   unusedCalendly,
+  unusedCallLog,
 } from '../../../fixtures/memory-ports.ts';
 
 const CALL = { callId: 'CA1', callerNumber: null };
@@ -41,6 +42,7 @@ function runnerFailingWith(failure: () => Error) {
       slots: memory.slots,
       bookings: memory.repository,
       appointments: unusedAppointments(),
+      callLog: unusedCallLog(),
     },
     calendly: unusedCalendly(),
     sms: null,

@@ -27,10 +27,11 @@ describe('the dev server data folder', () => {
     const data = openDevDataDir(root, { fresh: false });
     expect(data).toMatchObject({ reused: false, stoppedStaleDynamo: false });
     expect(existsSync(data.dynamoDbPath)).toBe(true);
-    data.recordDynamoPid(4242);
+    data.recordDynamo({ pid: 4242, endpoint: 'http://127.0.0.1:8123' });
     expect(JSON.parse(readFileSync(join(root, 'dev.pid.json'), 'utf8'))).toEqual({
       devPid: process.pid,
       dynamoPid: 4242,
+      dynamoEndpoint: 'http://127.0.0.1:8123',
     });
     data.release();
     expect(existsSync(join(root, 'dev.pid.json'))).toBe(false);

@@ -13,6 +13,7 @@ import {
   memoryHoldsAndBookings,
   unusedAppointments,
   unusedCalendly,
+  unusedCallLog,
 } from '../../../../fixtures/memory-ports.ts';
 
 const CALL = { callId: 'CA1', callerNumber: '+14155550123' };
@@ -52,6 +53,7 @@ function setUp(clock: ManualClock) {
       slots: memory.slots,
       bookings: memory.repository,
       appointments: unusedAppointments(),
+      callLog: unusedCallLog(),
     },
     calendly: unusedCalendly(),
     sms: null,
