@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDevDataDir } from '../../../../infra/local/dev-data.ts';
+import { openDevDataDir, runningDevServer } from '../../../../infra/local/dev-data.ts';
 import { isRunning } from '../../../fixtures/dev-process.ts';
 
 /** A process whose command line looks like `what` (ps shows the arguments). */
@@ -17,7 +17,10 @@ describe('the dev server data folder', () => {
     for (const child of children.splice(0)) child.kill('SIGKILL');
   });
   const folder = () => join(mkdtempSync(join(tmpdir(), 'dev-data-')), 'data');
-  const writePidFile = (root: string, pids: { devPid: number; dynamoPid: number | null }) => {
+  const writePidFile = (
+    root: string,
+    pids: { devPid: number; dynamoPid: number | null; dynamoEndpoint?: string },
+  ) => {
     mkdirSync(root, { recursive: true });
     writeFileSync(join(root, 'dev.pid.json'), JSON.stringify(pids));
   };
@@ -45,6 +48,18 @@ describe('the dev server data folder', () => {
     expect(() => openDevDataDir(root, { fresh: false })).toThrow(
       new RegExp(`another dev server \\(pid ${other.pid}\\) is using`),
     );
+  });
+
+  it("tells npm run calls where a running server's DynamoDB Local answers, and nothing for a dead one", () => {
+    const root = folder();
+    const other = lookalike('infra/local/dev.ts');
+    children.push(other);
+    const pids = { devPid: other.pid ?? 0, dynamoPid: null, dynamoEndpoint: 'http://127.0.0.1:8123' };
+    writePidFile(root, pids);
+    expect(runningDevServer(root)).toEqual({ dynamoEndpoint: 'http://127.0.0.1:8123' });
+    writePidFile(root, { ...pids, devPid: 999_999_999 });
+    expect(runningDevServer(root)).toBeNull();
+    expect(runningDevServer(folder())).toBeNull();
   });
 
   it('takes over from a dead server and stops the DynamoDB Local it left running', async () => {
