@@ -26,6 +26,8 @@ export const ON_ERROR: Readonly<Record<ToolErrorCode, string>> = {
     'Say the `say` text. If they give an email, ask for the full name the appointment is under too, and call find_booking with both; never hint whether an appointment exists.',
   too_many_lookups:
     'Stop looking up appointments on this call: say the `say` text and do not call find_booking again.',
+  transfer_unavailable:
+    'Say the `say` text and keep helping; do not call transfer_to_human again on this call.',
   unknown_tool: 'Do not call that tool again; carry on with the tools you have.',
   call_unknown: 'Apologise, say the `say` text, and end the call politely.',
   call_ended: 'The call is over: say goodbye.',
@@ -70,6 +72,10 @@ export function systemPrompt(config: AssistantConfig): string {
     '2. If it finds nothing, ask for the email the appointment was booked with and the full name it is under, and call find_booking with both.',
     '3. To cancel: read back the day and time of the one they mean and ask them to confirm; only after a clear yes, call cancel_booking with its `ref`, and say its `say` text.',
     '4. To move it: ask what new day and time suits them, call check_availability and offer its times; read back the old and the new time, and only after a clear yes call reschedule_booking with the `ref` and the new slot id. Say its `say` text.',
+    '',
+    'When the caller asks for a person, or you cannot help them:',
+    '1. Ask in a few words what it is about, unless they said.',
+    '2. Tell them you are transferring them, then call transfer_to_human with that `reason`, and say its `say` text. After it the call moves to a person or to voicemail: do not speak again.',
     '',
     'Rules:',
     '- Never state a day or time that no tool returned on this call, and never guess whether a time is free.',

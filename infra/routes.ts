@@ -30,6 +30,12 @@ export interface Route {
 export const ROUTES = [
   { method: 'POST', path: '/twilio/voice', function: 'twilio-voice' },
   { method: 'POST', path: '/twilio/status', function: 'twilio-voice' },
+  // Where transfer_to_human sends the live call, and what the dial and the voicemail post back.
+  { method: 'POST', path: '/twilio/transfer', function: 'twilio-voice' },
+  { method: 'POST', path: '/twilio/whisper', function: 'twilio-voice' },
+  { method: 'POST', path: '/twilio/dial-result', function: 'twilio-voice' },
+  { method: 'POST', path: '/twilio/voicemail', function: 'twilio-voice' },
+  { method: 'POST', path: '/twilio/recording', function: 'twilio-voice' },
   { method: 'POST', path: '/vapi/tools', function: 'vapi-tools' },
   { method: 'POST', path: '/vapi/events', function: 'vapi-tools' },
   { method: 'POST', path: '/calendly/webhook', function: 'calendly-webhook' },

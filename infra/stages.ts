@@ -6,6 +6,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { isValidPhoneNumber } from 'libphonenumber-js/min';
+import { parseBusinessHours } from '../shared/domain/business-hours.ts';
 import { ENV, type EnvName, type SecretName } from '../shared/env.ts';
 import { VapiAuthPlanSchema } from '../shared/webhooks/vapi-auth.ts';
 
@@ -111,6 +112,11 @@ const e164: Validator = (value) =>
     ? undefined
     : 'must be a valid E.164 number like +14155550123';
 const nonEmpty: Validator = () => undefined;
+// The runtime's own reader, so hours the functions could not read fail the deploy instead.
+const hoursOfBusiness: Validator = (value) => {
+  const parsed = parseBusinessHours(value);
+  return parsed.ok ? undefined : parsed.problem;
+};
 const trueOrFalse: Validator = (value) =>
   value === 'true' || value === 'false' ? undefined : 'must be true or false';
 const httpsUrl: Validator = (value) =>
@@ -143,6 +149,8 @@ const ianaZone: Validator = (value) => {
 export const SETTINGS = {
   businessTimezone: { env: ENV.BUSINESS_TIMEZONE, validate: ianaZone },
   fallbackPhoneNumber: { env: ENV.FALLBACK_PHONE_NUMBER, validate: e164 },
+  businessHours: { env: ENV.BUSINESS_HOURS, validate: hoursOfBusiness },
+  notifyPhoneNumber: { env: ENV.NOTIFY_PHONE_NUMBER, validate: e164 },
   holdTtlSeconds: { env: ENV.HOLD_TTL_SECONDS, validate: integerIn(30, 3600) },
   callRecordRetentionDays: { env: ENV.CALL_RECORD_RETENTION_DAYS, validate: integerIn(1, 3650) },
   callRecordTranscripts: { env: ENV.CALL_RECORD_TRANSCRIPTS, validate: trueOrFalse },

@@ -5,6 +5,7 @@
  * with every problem listed at once.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { parseBusinessHours } from './domain/business-hours.ts';
 import { ConfigError } from './domain/errors.ts';
 import { E164_PATTERN } from './domain/phone.ts';
 import { ENV } from './env.ts';
@@ -46,6 +47,16 @@ const jsonText = z.transform((text: string, context) => {
     return z.NEVER;
   }
 });
+/** BUSINESS_HOURS, read into open minutes per weekday. */
+const businessHours = z.pipe(
+  z.string(),
+  z.transform((text: string, context) => {
+    const parsed = parseBusinessHours(text);
+    if (parsed.ok) return parsed.hours;
+    context.issues.push({ code: 'custom', message: parsed.problem, input: text });
+    return z.NEVER;
+  }),
+);
 const secretKey = z.string().check(z.minLength(16, 'must be at least 16 characters'));
 
 export const ConfigSchema = z.object({
@@ -72,6 +83,8 @@ export const ConfigSchema = z.object({
   [ENV.CALENDLY_BOOKINGS_PER_DAY]: boundedInt(1, 1_000_000, 100),
   [ENV.BUSINESS_TIMEZONE]: z.optional(timeZone),
   [ENV.FALLBACK_PHONE_NUMBER]: z.optional(e164),
+  [ENV.BUSINESS_HOURS]: z.optional(businessHours),
+  [ENV.NOTIFY_PHONE_NUMBER]: z.optional(e164),
   [ENV.HOLD_TTL_SECONDS]: boundedInt(30, 3600, 300),
   [ENV.CALL_RECORD_RETENTION_DAYS]: boundedInt(1, 3650, 90),
   [ENV.CALL_RECORD_TRANSCRIPTS]: flag(false),

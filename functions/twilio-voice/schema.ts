@@ -19,9 +19,13 @@ export const TwilioCallWebhookSchema = z.looseObject({
   CallStatus: field,
   // Seconds, on the final status callback.
   CallDuration: field,
-  // Present when Twilio calls the voicemail <Record> action.
+  // Present when Twilio calls the voicemail <Record> action, and on the recording status callback.
   RecordingSid: field,
   RecordingDuration: field,
+  RecordingUrl: field,
+  RecordingStatus: field,
+  // The <Dial> action: how the dial to a person ended.
+  DialCallStatus: field,
 });
 export type TwilioCallWebhook = z.infer<typeof TwilioCallWebhookSchema>;
 

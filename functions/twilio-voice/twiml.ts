@@ -24,45 +24,99 @@ export function apologyTwiml(): string {
   return response.toString();
 }
 
-export interface FallbackOptions {
-  /** A human to put the caller through to; voicemail when absent. */
-  fallbackNumber?: string | undefined;
-  /** Caller id shown to that human: our Twilio number when known, else Twilio's default (the caller's). */
-  callerId?: string | undefined;
+/** Where Twilio posts what happens to a voicemail and a dial (our twilio-voice routes). */
+export interface CallbackUrls {
   /**
    * Where Twilio posts a finished voicemail. It must answer with TwiML that ends the call: without an
    * action, Twilio re-requests the current document (our voice webhook) and the caller goes round again.
    */
   voicemailAction: string;
+  /** Twilio's signed recording status callback: the recording is ready, the business is told. */
+  recordingCallback: string;
+  /** Where Twilio posts how a dial to a person ended (`DialCallStatus`). */
+  dialAction: string;
 }
+
+export interface FallbackOptions extends CallbackUrls {
+  /** A human to put the caller through to; voicemail when absent. */
+  fallbackNumber?: string | undefined;
+  /** Caller id shown to that human: our Twilio number when known, else Twilio's default (the caller's). */
+  callerId?: string | undefined;
+}
+
+/** What the caller hears before the tone: why, then what to leave. */
+const LEAVE_A_MESSAGE =
+  'Please leave your name, number and a short message after the tone, and we will call you back. Press the pound key when you are done.';
 
 /** Apology, then `<Dial>` to the fallback human, or `<Record>` a voicemail and hang up. */
 export function fallbackTwiml(options: FallbackOptions): string {
-  const response = new VoiceResponse();
   if (options.fallbackNumber) {
-    response.say(
-      VOICE,
-      'Sorry, our booking assistant is not available right now. Connecting you to our team.',
-    );
-    const dial = response.dial({
-      timeout: FALLBACK_DIAL_TIMEOUT_SECONDS,
-      ...(options.callerId ? { callerId: options.callerId } : {}),
+    return dialTwiml({
+      ...options,
+      humanNumber: options.fallbackNumber,
+      lead: 'Sorry, our booking assistant is not available right now. Connecting you to our team.',
     });
-    dial.number(options.fallbackNumber);
-    return response.toString();
   }
-  response.say(
-    VOICE,
-    'Sorry, our booking assistant is not available right now. Please leave your name, number and a short message after the tone, and we will call you back. Press the pound key when you are done.',
-  );
+  return voicemailTwiml({
+    ...options,
+    lead: 'Sorry, our booking assistant is not available right now.',
+  });
+}
+
+/**
+ * `<Say>` why, `<Record>` a voicemail (the recording callback tells the business), and hang up. The
+ * action's empty answer ends the call after a recording; `<Hangup>` is reached only when nothing was
+ * recorded (Twilio then skips the action and continues here).
+ */
+export function voicemailTwiml(options: Omit<CallbackUrls, 'dialAction'> & { lead: string }): string {
+  const response = new VoiceResponse();
+  response.say(VOICE, `${options.lead} ${LEAVE_A_MESSAGE}`);
   response.record({
     maxLength: VOICEMAIL_MAX_SECONDS,
     playBeep: true,
     finishOnKey: '#',
     action: options.voicemailAction,
     method: 'POST',
+    recordingStatusCallback: options.recordingCallback,
+    recordingStatusCallbackMethod: 'POST',
+    recordingStatusCallbackEvent: ['completed'],
   });
-  // Reached only when nothing was recorded (Twilio then skips the action and continues here).
   response.hangup();
+  return response.toString();
+}
+
+/**
+ * `<Say>` the lead, then `<Dial>` the person: our number as caller id, a ring timeout, the dial's outcome
+ * posted to `dialAction` (which takes a message when no one answered), and, when given, a whisper played
+ * to the person before they are connected.
+ */
+export function dialTwiml(options: {
+  lead: string;
+  humanNumber: string;
+  callerId?: string | undefined;
+  dialAction: string;
+  whisperUrl?: string | undefined;
+}): string {
+  const response = new VoiceResponse();
+  response.say(VOICE, options.lead);
+  const dial = response.dial({
+    timeout: FALLBACK_DIAL_TIMEOUT_SECONDS,
+    action: options.dialAction,
+    method: 'POST',
+    ...(options.callerId ? { callerId: options.callerId } : {}),
+  });
+  dial.number(options.whisperUrl ? { url: options.whisperUrl, method: 'POST' } : {}, options.humanNumber);
+  return response.toString();
+}
+
+/** Played to the person who answers a transfer, before the caller is connected. */
+export function whisperTwiml(reason: string | null): string {
+  const response = new VoiceResponse();
+  response.say(
+    VOICE,
+    reason
+      ? `A caller from the booking line, about: ${reason}. Connecting you now.`
+      : 'A caller from the booking line. Connecting you now.',
+  );
   return response.toString();
 }

@@ -21,6 +21,7 @@ export const TOOL_ERROR_CODES = [
   'unknown_booking',
   'not_found',
   'too_many_lookups',
+  'transfer_unavailable',
   // Precise codes.
   /** The tool name is not one of ours. */
   'unknown_tool',

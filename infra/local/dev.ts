@@ -45,6 +45,11 @@ const DEFAULT_LOG_LEVEL = 'WARN';
 const ROUTE_PURPOSE: Record<string, string> = {
   'POST /twilio/voice': 'Twilio number -> Voice "A call comes in" webhook',
   'POST /twilio/status': 'Twilio call status callback (call ended)',
+  'POST /twilio/transfer': 'TwiML that dials a person (transfer_to_human; no wiring)',
+  'POST /twilio/whisper': 'what the person hears before a transfer (no wiring)',
+  'POST /twilio/dial-result': 'how a dial to a person ended (no wiring)',
+  'POST /twilio/voicemail': 'TwiML that takes a message (no wiring)',
+  'POST /twilio/recording': 'a voicemail is ready: the business is told (no wiring)',
   'POST /vapi/tools': 'Vapi assistant Server URL for tool calls',
   'POST /vapi/events': 'Vapi server messages (status-update, end-of-call-report)',
   'POST /calendly/webhook': 'Calendly webhook subscription',

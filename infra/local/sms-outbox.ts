@@ -1,8 +1,10 @@
 /**
- * A local stand-in for Twilio's Messages API (`POST /2010-04-01/Accounts/{sid}/Messages.json`): checks basic
- * auth against the configured account SID and auth token, validates To/From/Body like Twilio, records each
- * message and answers with Twilio's shapes (201 Message JSON, or Twilio's error JSON). Point
- * TWILIO_API_BASE_URL at `url`. Used by tests, the local stack and the demo, so it depends on node:http only.
+ * A local stand-in for the two Twilio REST resources we use: Messages (`POST /2010-04-01/Accounts/{sid}/
+ * Messages.json`: validates To/From/Body like Twilio, records each message, 201 Message JSON) and a live
+ * call's redirect (`POST .../Calls/{CallSid}.json` with `Url`: records it, 200 Call JSON; a call marked
+ * ended gets Twilio's 21220 "not in progress"). Checks basic auth against the configured account SID and
+ * auth token and answers failures with Twilio's error JSON. Point TWILIO_API_BASE_URL at `url`. Used by
+ * tests, the local stack and the demo, so it depends on node:http only.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,6 +20,15 @@ export interface OutboxMessage {
   receivedAt: number;
 }
 
+/** A live call Twilio was asked to move to other TwiML. */
+export interface CallRedirect {
+  callSid: string;
+  url: string;
+  method: string;
+  /** Epoch ms when the fake accepted it. */
+  receivedAt: number;
+}
+
 export interface OutboxFailure {
   status: number;
   /** Twilio error code for the body (e.g. 20429 for 429, 20500 for 500). */
@@ -30,6 +41,10 @@ export interface SmsOutbox {
   url: string;
   /** Messages accepted so far, oldest first (a copy). */
   messages(): OutboxMessage[];
+  /** Calls redirected so far, oldest first (a copy). */
+  redirects(): CallRedirect[];
+  /** From now on the call counts as over: redirecting it answers Twilio's 21220. */
+  endCall(callSid: string): void;
   /** Answers the next `times` requests with this failure instead of sending (fault injection). */
   failNext(failure: OutboxFailure, times?: number): void;
   clear(): void;
@@ -49,6 +64,7 @@ export interface SmsOutboxOptions {
 
 const MAX_BODY_CHARS = 1600;
 const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
+const CALL_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-fA-F]{32})\.json$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
 function sendTwilioError(res: ServerResponse, status: number, code: number, message: string): void {
@@ -74,13 +90,46 @@ export async function startSmsOutbox(options: SmsOutboxOptions = {}): Promise<Sm
   }
   const messages: OutboxMessage[] = [];
   const failures: OutboxFailure[] = [];
+  const redirects: CallRedirect[] = [];
+  const endedCalls = new Set<string>();
+
+  function redirectCall(res: ServerResponse, callSid: string, form: URLSearchParams): void {
+    const url = form.get('Url') ?? '';
+    if (!url && !form.get('Twiml') && !form.get('Status')) {
+      sendTwilioError(res, 400, 21201, 'No valid parameters were supplied to update the call.');
+      return;
+    }
+    if (url && !URL.canParse(url)) {
+      sendTwilioError(res, 400, 21205, 'Url is not a valid URL.');
+      return;
+    }
+    if (endedCalls.has(callSid)) {
+      sendTwilioError(res, 400, 21220, 'Call is not in-progress. Cannot redirect.');
+      return;
+    }
+    const now = new Date();
+    const redirect = { callSid, url, method: form.get('Method') ?? 'POST', receivedAt: now.getTime() };
+    redirects.push(redirect);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        sid: callSid,
+        account_sid: accountSid,
+        api_version: '2010-04-01',
+        status: 'in-progress',
+        date_updated: now.toUTCString(),
+        uri: `/2010-04-01/Accounts/${accountSid}/Calls/${callSid}.json`,
+      }),
+    );
+  }
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0] ?? '';
-      const match = MESSAGES_PATH.exec(path);
+      const call = CALL_PATH.exec(path);
+      const match = MESSAGES_PATH.exec(path) ?? call;
       if (req.method !== 'POST' || !match) {
         sendTwilioError(res, 404, 20404, 'The requested resource was not found');
         return;
@@ -106,6 +155,10 @@ export async function startSmsOutbox(options: SmsOutboxOptions = {}): Promise<Sm
         return;
       }
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      if (call?.[2]) {
+        redirectCall(res, call[2], form);
+        return;
+      }
       const to = form.get('To') ?? '';
       const from = form.get('From') ?? '';
       const body = form.get('Body') ?? '';
@@ -158,12 +211,18 @@ export async function startSmsOutbox(options: SmsOutboxOptions = {}): Promise<Sm
   return {
     url,
     messages: () => messages.map((message) => ({ ...message })),
+    redirects: () => redirects.map((redirect) => ({ ...redirect })),
+    endCall: (callSid) => {
+      endedCalls.add(callSid);
+    },
     failNext(failure, times = 1) {
       for (let i = 0; i < times; i++) failures.push(failure);
     },
     clear() {
       messages.length = 0;
       failures.length = 0;
+      redirects.length = 0;
+      endedCalls.clear();
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -11,7 +11,7 @@ import { systemClock } from '../domain/clock.ts';
 import { processBooking } from '../domain/process-booking.ts';
 import { CALLER_TEXTS } from '../speech/booking-sms.ts';
 import { calendlyPort, directoryOf } from './calendly.ts';
-import { smsSender } from './sms.ts';
+import { smsSender } from './twilio.ts';
 
 const clock = systemClock;
 

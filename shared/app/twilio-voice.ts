@@ -39,5 +39,7 @@ export async function twilioVoiceServices() {
       return await answerCall({ store, vapi: vapiFor(await config.get()), clock }, call, options);
     },
     ...callEnding(store, config.get, clock),
+    markTransferred: (callId: string) => store.calls.markTransferred(callId, clock.now()),
+    transferReason: async (callId: string) => (await store.calls.get(callId))?.transferReason ?? null,
   };
 }

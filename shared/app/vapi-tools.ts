@@ -7,15 +7,16 @@ import { createAvailabilityCache } from '../adapters/dynamodb/availability-cache
 import { createDocumentClient } from '../adapters/dynamodb/client.ts';
 import { createDynamoStore } from '../adapters/dynamodb/store.ts';
 import { createToolCallReplays } from '../adapters/dynamodb/tool-call-idempotency.ts';
-import { configSource } from '../config.ts';
+import { type Config, configSource } from '../config.ts';
 import { createAvailabilityReader } from '../domain/availability.ts';
 import { systemClock } from '../domain/clock.ts';
 import { createOpenSlotFinder } from '../domain/open-slots.ts';
 import { DEFAULT_USE_CASE_SETTINGS } from '../domain/use-cases/deps.ts';
+import type { TransferSetup } from '../domain/use-cases/transfer-to-human.ts';
 import { CALLER_TEXTS } from '../speech/booking-sms.ts';
 import { calendlyPort, directoryOf } from './calendly.ts';
 import { callEnding } from './call-end.ts';
-import { smsPort } from './sms.ts';
+import { callControlPort, smsPort } from './twilio.ts';
 
 const clock = systemClock;
 
@@ -50,9 +51,22 @@ export async function vapiToolsServices() {
       queue: createSqsBookingQueue({ queueUrl: first.BOOKING_QUEUE_URL }),
       clock,
       settings,
+      transfer: transferSetup(first, config.get),
       slots: createOpenSlotFinder({ store, availability, clock, ...settings }),
     },
     replays: createToolCallReplays({ tableName: first.TABLE_NAME, client: dynamo }),
     endCall: callEnding(store, config.get, clock).endCall,
+  };
+}
+
+/** How transfer_to_human reaches a person: Twilio redirects the call to twilio-voice's routes. */
+function transferSetup(first: Config, settings: () => Promise<Config>): TransferSetup {
+  const base = first.PUBLIC_BASE_URL;
+  return {
+    callControl: base ? callControlPort(first, settings) : null,
+    humanNumber: first.FALLBACK_PHONE_NUMBER ?? null,
+    hours: first.BUSINESS_HOURS ?? null,
+    dialUrl: `${base}/twilio/transfer`,
+    messageUrl: (why) => `${base}/twilio/voicemail?why=${why}`,
   };
 }

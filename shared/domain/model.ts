@@ -127,7 +127,9 @@ export interface CallRecord {
   failedLookups: number;
   /** Bookings this call confirmed (new ones and the new times of moves). */
   bookingIds: string[];
-  /** When the caller was put through to a person (epoch ms), null if never. */
+  /** Why the caller last asked for a person (their words, for the whisper), null if they never did. */
+  transferReason: string | null;
+  /** When the caller was put through to a person who answered (epoch ms), null if never. */
   transferredAt: number | null;
   /** When the caller left a message (epoch ms), null if never. */
   messageAt: number | null;

@@ -2,14 +2,13 @@
  * Authenticators for the chain's `authenticate` step, one per webhook source. Each gets the raw body and
  * lower-cased headers before anything is parsed, and throws AuthenticationError (401) or
  * SignatureMismatchError (403) on failure; returning normally means the request is authentic.
- * Secrets are read through a getter on every request so a rotated secret is picked up.
+ * Secrets are read through a getter on every request so a rotated secret is picked up. Twilio's is in
+ * ./twilio-authenticator.ts, so only the function that needs Twilio's verifier bundles it.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { verifyCalendlySignature } from '../webhooks/calendly-signature.ts';
-import { isValidTwilioSignature } from '../webhooks/twilio-signature.ts';
 import { type VapiAuthPlan, verifyVapiRequest } from '../webhooks/vapi-auth.ts';
-import { mediaType, parseForm } from './body.ts';
-import { AuthenticationError, SignatureMismatchError } from './errors.ts';
+import { AuthenticationError } from './errors.ts';
 
 /** What an authenticator sees: the event, lower-cased headers and the decoded raw body. */
 export interface AuthRequest {
@@ -21,43 +20,10 @@ export interface AuthRequest {
 /** Throws when the request is not authentic; resolves when it is. */
 export type Authenticate = (request: AuthRequest) => void | Promise<void>;
 
-type SecretGetter = () => string | Promise<string>;
+export type SecretGetter = () => string | Promise<string>;
 
 /** For routes that are public on purpose (e.g. GET /health); must be chosen explicitly. */
 export const noAuthentication: Authenticate = () => undefined;
-
-/** The exact URL Twilio requested, rebuilt from our configured public base URL (never from Host headers). */
-export function publicRequestUrl(
-  publicBaseUrl: string,
-  event: Pick<APIGatewayProxyEventV2, 'rawPath' | 'rawQueryString'>,
-): string {
-  const base = publicBaseUrl.replace(/\/+$/, '');
-  return event.rawQueryString ? `${base}${event.rawPath}?${event.rawQueryString}` : `${base}${event.rawPath}`;
-}
-
-/**
- * X-Twilio-Signature over PUBLIC_BASE_URL + rawPath (+ query) and the form params. Missing or wrong -> 403,
- * the status Twilio's own middleware uses. JSON bodies are not signed this way and are rejected.
- */
-export function twilioAuthenticator(options: {
-  authToken: SecretGetter;
-  publicBaseUrl: () => string | Promise<string>;
-}): Authenticate {
-  return async ({ event, headers, rawBody }) => {
-    const signature = headers['x-twilio-signature'];
-    if (!signature) throw new SignatureMismatchError('missing twilio signature');
-    // Twilio signs form params; a JSON body (bodySHA256 scheme) is not something our routes receive.
-    if (mediaType(headers['content-type']) !== 'application/x-www-form-urlencoded') {
-      throw new SignatureMismatchError('unsigned content type');
-    }
-    const params = parseForm(rawBody);
-    const [authToken, publicBaseUrl] = await Promise.all([options.authToken(), options.publicBaseUrl()]);
-    const url = publicRequestUrl(publicBaseUrl, event);
-    if (!isValidTwilioSignature({ authToken, signature, url, params })) {
-      throw new SignatureMismatchError('invalid twilio signature');
-    }
-  };
-}
 
 /** Vapi server-URL credentials (x-vapi-secret, Bearer, or HMAC, or exactly the configured plan); failure -> 401. */
 export function vapiAuthenticator(options: {

@@ -182,6 +182,15 @@ describe('readSettings', () => {
     ).toThrow(/holdTtlSeconds[\s\S]*fallbackPhoneNumber|fallbackPhoneNumber[\s\S]*holdTtlSeconds/);
   });
 
+  it('refuses business hours the functions could not read, at synth', () => {
+    expect(() => readSettings(nodeWith({ businessHours: 'mon-fri 9-5' }))).toThrow(
+      /businessHours cannot read/,
+    );
+    expect(readSettings(nodeWith({ businessHours: 'mon-fri 09:00-17:00' })).environment).toMatchObject({
+      BUSINESS_HOURS: 'mon-fri 09:00-17:00',
+    });
+  });
+
   it('passes call-record settings through and refuses malformed ones', () => {
     expect(
       readSettings(nodeWith({ callRecordRetentionDays: '30', callRecordTranscripts: 'true' })).environment,

@@ -1,12 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { twilioSignature } from '../../infra/local/signers.ts';
 import { main as callsCommand } from '../../ops/calls.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import type { CallLogEntry } from '../../shared/domain/call-log.ts';
 import { endCall } from '../../shared/domain/calls.ts';
 import { type LifecycleStack, startLifecycleStack } from '../fixtures/phone-lifecycle.ts';
 import { stackDb, TEST_VAPI_SECRET } from '../fixtures/test-stack.ts';
+import { postTwilio } from '../fixtures/twilio-requests.ts';
 import { newCall, postVapi, type TestCall, vapiCall } from '../fixtures/vapi-messages.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -23,26 +23,9 @@ describe('call records (Twilio status and Vapi end-of-call report through the re
     await life?.stack.stop();
   });
 
-  /** Twilio's POST to /twilio/status, signed as Twilio signs it. */
+  /** Twilio's POST to /twilio/status. */
   async function twilioStatus(call: TestCall, params: Record<string, string>) {
-    const form = {
-      CallSid: call.callSid,
-      AccountSid: stack().env.TWILIO_ACCOUNT_SID ?? '',
-      From: call.callerNumber ?? 'anonymous',
-      To: '+15005550006',
-      Direction: 'inbound',
-      ...params,
-    };
-    const url = `${stack().env.PUBLIC_BASE_URL}/twilio/status`;
-    const response = await fetch(`${stack().apiUrl}/twilio/status`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': twilioSignature(stack().env.TWILIO_AUTH_TOKEN ?? '', url, form),
-      },
-      body: new URLSearchParams(form).toString(),
-    });
-    expect(response.status).toBe(200);
+    expect((await postTwilio(stack(), '/twilio/status', call, params)).status).toBe(200);
   }
 
   /** Vapi's end-of-call-report (spec: ServerMessageEndOfCallReport) to /vapi/events. */

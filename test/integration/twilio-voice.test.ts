@@ -195,7 +195,7 @@ describe('POST /twilio/voice', () => {
     );
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain(
-      `<Dial timeout="20" callerId="${OUR_NUMBER}"><Number>${HUMAN}</Number></Dial>`,
+      `<Dial timeout="20" action="https://voice.example.com/twilio/dial-result" method="POST" callerId="${OUR_NUMBER}"><Number>${HUMAN}</Number></Dial>`,
     );
     expect(vapi.requests).toHaveLength(1);
   });
@@ -225,7 +225,8 @@ describe('POST /twilio/voice', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatch(
       new RegExp(
-        `<Response><Say[^>]*>[^<]+</Say><Dial timeout="20" callerId="\\${OUR_NUMBER}"><Number>\\${HUMAN}</Number></Dial></Response>$`,
+        // An unanswered dial posts to dial-result, which takes a message.
+        `<Response><Say[^>]*>[^<]+</Say><Dial timeout="20" action="https://voice\\.example\\.com/twilio/dial-result" method="POST" callerId="\\${OUR_NUMBER}"><Number>\\${HUMAN}</Number></Dial></Response>$`,
       ),
     );
     expect(vapi.requests).toHaveLength(0);
@@ -237,7 +238,7 @@ describe('POST /twilio/voice', () => {
     const response = await handler(twilioEvent('/twilio/voice', callParams(newCallSid())), lambdaContext());
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatch(
-      /<Say[^>]*>[^<]+<\/Say><Record maxLength="120" playBeep="true" finishOnKey="#" action="https:\/\/voice\.example\.com\/twilio\/status" method="POST"\/><Hangup\/><\/Response>$/,
+      /<Say[^>]*>[^<]+<\/Say><Record maxLength="120" playBeep="true" finishOnKey="#" action="https:\/\/voice\.example\.com\/twilio\/status" method="POST" recordingStatusCallback="https:\/\/voice\.example\.com\/twilio\/recording" recordingStatusCallbackMethod="POST" recordingStatusCallbackEvent="completed"\/><Hangup\/><\/Response>$/,
     );
     expect(response.body).not.toContain('<Dial');
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CalendlySandbox, startCalendlySandbox } from '../../infra/local/calendly-sandbox/server.ts';
 import { type SmsOutbox, startSmsOutbox } from '../../infra/local/sms-outbox.ts';
 import { calendlyPort } from '../../shared/app/calendly.ts';
-import { smsSender } from '../../shared/app/sms.ts';
+import { smsSender } from '../../shared/app/twilio.ts';
 import { vapiHandOff } from '../../shared/app/twilio-voice.ts';
 import { type Config, parseConfig } from '../../shared/config.ts';
 import { VendorRejectedError, VendorUnavailableError } from '../../shared/domain/errors.ts';

@@ -56,6 +56,7 @@ const LAYERS: readonly Layer[] = [
       'shared/zod.ts',
       'shared/domain/errors.ts',
       'shared/domain/phone.ts',
+      'shared/domain/business-hours.ts',
       'shared/webhooks/',
     ],
     packages: ['@aws-lambda-powertools/', 'zod/'],
@@ -119,9 +120,18 @@ const LAYERS: readonly Layer[] = [
       'shared/env.ts',
       'shared/adapters/dynamodb/table-schema.ts',
       'shared/webhooks/vapi-auth.ts',
+      'shared/domain/business-hours.ts',
       ZOD,
     ],
-    packages: ['aws-cdk-lib', 'constructs', 'cdk-nag', 'esbuild', 'libphonenumber-js', 'node:'],
+    packages: [
+      'aws-cdk-lib',
+      'constructs',
+      'cdk-nag',
+      'esbuild',
+      'libphonenumber-js',
+      '@date-fns/tz',
+      'node:',
+    ],
   },
 ];
 

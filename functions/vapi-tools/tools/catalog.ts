@@ -13,6 +13,7 @@ import { findBookingTool } from './find-booking.ts';
 import { holdSlotTool } from './hold-slot.ts';
 import { releaseHoldTool } from './release-hold.ts';
 import { rescheduleBookingTool } from './reschedule-booking.ts';
+import { transferToHumanTool } from './transfer-to-human.ts';
 
 export const TOOLS: readonly Tool[] = [
   checkAvailabilityTool,
@@ -22,6 +23,7 @@ export const TOOLS: readonly Tool[] = [
   findBookingTool,
   cancelBookingTool,
   rescheduleBookingTool,
+  transferToHumanTool,
 ];
 
 const BY_NAME = new Map(TOOLS.map((tool) => [tool.name, tool]));

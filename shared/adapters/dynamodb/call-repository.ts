@@ -179,6 +179,44 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
       return claimed !== null;
     },
 
+    async noteTransfer(callId, { reason, dial }, now) {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.call(callId),
+          UpdateExpression:
+            'SET callId = :callId, startedAt = if_not_exists(startedAt, :now), transferReason = :reason, ' +
+            'transferDial = :dial, transferAskedAt = :now, #ttl = if_not_exists(#ttl, :ttl)',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':callId': callId,
+            ':now': now.getTime(),
+            ':reason': reason,
+            ':dial': dial,
+            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+          },
+        }),
+      );
+    },
+
+    async markTransferred(callId, now) {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.call(callId),
+          UpdateExpression:
+            'SET callId = :callId, startedAt = if_not_exists(startedAt, :now), ' +
+            'transferredAt = if_not_exists(transferredAt, :now), #ttl = if_not_exists(#ttl, :ttl)',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':callId': callId,
+            ':now': now.getTime(),
+            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+          },
+        }),
+      );
+    },
+
     async markMessage(callId, now) {
       const { Attributes } = await db.send(
         new UpdateCommand({

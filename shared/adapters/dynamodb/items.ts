@@ -53,6 +53,7 @@ export const CallItemSchema = z.object({
   failedLookups: z._default(z.number(), 0),
   /** A string set: the document client reads it as a Set. */
   bookingIds: z.optional(z.set(z.string())),
+  transferReason: z.nullish(z.string()),
   transferredAt: z.nullish(z.number()),
   messageAt: z.nullish(z.number()),
 });
@@ -78,6 +79,7 @@ export function toCallRecord(item: CallItem): CallRecord {
     })),
     failedLookups: item.failedLookups,
     bookingIds: [...(item.bookingIds ?? [])].sort(),
+    transferReason: item.transferReason ?? null,
     transferredAt: item.transferredAt ?? null,
     messageAt: item.messageAt ?? null,
   };

@@ -3,6 +3,7 @@ import type { AvailabilityReader } from '../availability.ts';
 import type { CalendarDirectory } from '../calendar-directory.ts';
 import type { Clock } from '../clock.ts';
 import type { BookingQueuePort, CalendlyPort, CallerTexts, SmsPort, Store } from '../ports.ts';
+import type { TransferSetup } from './transfer-to-human.ts';
 
 export interface UseCaseSettings {
   holdTtlSeconds: number;
@@ -46,4 +47,6 @@ export interface UseCaseDeps {
   queue: BookingQueuePort;
   clock: Clock;
   settings: UseCaseSettings;
+  /** How a caller reaches a person (transfer_to_human). */
+  transfer: TransferSetup;
 }

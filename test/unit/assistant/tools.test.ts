@@ -49,6 +49,7 @@ const VALID = {
   find_booking: { email: 'ada@example.com', name: 'Ada Lovelace' },
   cancel_booking: { booking_ref: 'A1' },
   reschedule_booking: { booking_ref: 'A1', slot_id: 'S3' },
+  transfer_to_human: { reason: 'a question about my bill' },
 } as const;
 
 /** Values worth trying for any argument: edges of each rule, wrong types, padding, case, lengths. */

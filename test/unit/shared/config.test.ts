@@ -12,6 +12,16 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({ CALL_RECORD_RETENTION_DAYS: 90, CALL_RECORD_TRANSCRIPTS: false });
   });
 
+  it('reads BUSINESS_HOURS and NOTIFY_PHONE_NUMBER, naming what is wrong', () => {
+    const config = parseConfig(
+      { BUSINESS_HOURS: 'mon-fri 09:00-17:00', NOTIFY_PHONE_NUMBER: '+14155550100' },
+      [],
+    );
+    expect(config.BUSINESS_HOURS?.[0]).toEqual([[540, 1020]]);
+    expect(() => parseConfig({ BUSINESS_HOURS: 'weekdays 9-5' }, [])).toThrow(/BUSINESS_HOURS cannot read/);
+    expect(() => parseConfig({ NOTIFY_PHONE_NUMBER: '555-0100' }, [])).toThrow(/NOTIFY_PHONE_NUMBER/);
+  });
+
   it('reads call-record retention and the transcript switch, refusing anything but true or false', () => {
     const config = parseConfig({ CALL_RECORD_RETENTION_DAYS: '30', CALL_RECORD_TRANSCRIPTS: 'true' }, []);
     expect(config).toMatchObject({ CALL_RECORD_RETENTION_DAYS: 30, CALL_RECORD_TRANSCRIPTS: true });

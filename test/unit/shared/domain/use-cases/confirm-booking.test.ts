@@ -11,6 +11,7 @@ import { CALLER_TEXTS } from '../../../../../shared/speech/booking-sms.ts';
 import {
   memoryCalls,
   memoryHoldsAndBookings,
+  noTransfer,
   unusedAppointments,
   unusedCalendly,
   unusedCallLog,
@@ -55,6 +56,7 @@ function setUp(clock: ManualClock) {
       appointments: unusedAppointments(),
       callLog: unusedCallLog(),
     },
+    transfer: noTransfer(),
     calendly: unusedCalendly(),
     sms: null,
     texts: CALLER_TEXTS,

@@ -1,11 +1,12 @@
 /**
- * The SMS side of the composition root, shared by the functions that text callers: Twilio's Messages API
- * when an account, token and sender number are configured (rebuilt when the token rotates, ./rebuilt.ts),
- * otherwise none.
+ * The Twilio side of the composition root: SMS through the Messages API when an account, token and
+ * sender number are configured, control of live calls when an account and token are; each rebuilt when
+ * the token rotates (./rebuilt.ts), otherwise none.
  */
+import { createTwilioCalls } from '../adapters/twilio-calls.ts';
 import { createTwilioSms } from '../adapters/twilio-sms.ts';
 import type { Config } from '../config.ts';
-import type { SmsPort } from '../domain/ports.ts';
+import type { CallControlPort, SmsPort } from '../domain/ports.ts';
 import { rebuiltOnChange } from './rebuilt.ts';
 
 /** The SMS sender for the settings of the moment, or null when Twilio is not configured. */
@@ -36,6 +37,29 @@ export function smsPort(first: Config, settings: () => Promise<Config>): SmsPort
       const sender = senderFor(await settings());
       if (!sender) throw new Error('Twilio is no longer configured');
       return await sender.send(message);
+    },
+  };
+}
+
+/** Control of live calls for a long-lived service: null when Twilio was not configured at start. */
+export function callControlPort(first: Config, settings: () => Promise<Config>): CallControlPort | null {
+  const controlFor = rebuiltOnChange(
+    (s: Config) => [s.TWILIO_API_BASE_URL, s.TWILIO_ACCOUNT_SID, s.TWILIO_AUTH_TOKEN],
+    (s) =>
+      s.TWILIO_ACCOUNT_SID && s.TWILIO_AUTH_TOKEN
+        ? createTwilioCalls({
+            baseUrl: s.TWILIO_API_BASE_URL,
+            accountSid: s.TWILIO_ACCOUNT_SID,
+            authToken: s.TWILIO_AUTH_TOKEN,
+          })
+        : null,
+  );
+  if (controlFor(first) === null) return null;
+  return {
+    async redirect(callSid, url) {
+      const control = controlFor(await settings());
+      if (!control) throw new Error('Twilio is no longer configured');
+      return await control.redirect(callSid, url);
     },
   };
 }
