@@ -13,6 +13,7 @@ import { BookingQueue } from './constructs/booking-queue.ts';
 import { AppSecret } from './constructs/secrets.ts';
 import { SweeperSchedule } from './constructs/sweeper-schedule.ts';
 import { BookingTable, type TableAccess } from './constructs/table.ts';
+import { VoicemailTopic } from './constructs/voicemail-topic.ts';
 import { FUNCTIONS, type FunctionName, ROUTES } from './routes.ts';
 import type { AppSettings, StageConfig } from './stages.ts';
 
@@ -25,6 +26,8 @@ export interface FunctionAccess {
   readonly secret?: boolean;
   /** Context settings (time zone, phone numbers, Vapi ids, budgets) and PUBLIC_BASE_URL. */
   readonly settings?: boolean;
+  /** sns:Publish on the voicemail topic (NOTIFY_TOPIC_ARN). */
+  readonly notify?: boolean;
 }
 
 /**
@@ -37,15 +40,17 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   'twilio-voice': {
     // Recording a call and ending it (Update), reading its holds (Get), releasing them (a transaction of
     // Updates).
+    // Voicemails are Updates too (a conditional one creates each); a repeat is read back (Get).
     table: { items: ['GetItem', 'UpdateItem'] },
     secret: true,
     settings: true,
+    notify: true,
   },
   'vapi-tools': {
     // Hold and confirm transactions Put the hold and booking items; offers, the slot lock and the cache
-    // lease are Updates; a cache fill is a ConditionCheck on the day's invalidation plus a Put; Powertools
-    // idempotency Puts, Gets, Updates and Deletes its records (a failed tool call's record is deleted so a
-    // retry can run). Query: occupied calendar cells and a day's cached availability.
+    // lease are Updates; a cache fill is a ConditionCheck on the day's invalidation plus a Put; a tool call's
+    // replay record is a conditional Put, then an Update (a failed tool call's record is Deleted so a retry
+    // can run). Query: occupied calendar cells and a day's cached availability.
     table: {
       items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
       query: ['table'],
@@ -73,10 +78,13 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     settings: true,
   },
   'booking-sweeper': {
-    // Lists due bookings from the pending index and only sends their ids to the queue.
-    table: { query: ['pendingIndex'] },
+    // Lists due bookings and voicemails from the pending index; sends booking ids to the queue, and
+    // retries voicemail alerts (texting needs the Twilio credentials of the secret), marking each (Update).
+    table: { items: ['UpdateItem'], query: ['pendingIndex'] },
     sendBookings: true,
+    secret: true,
     settings: true,
+    notify: true,
   },
 };
 
@@ -92,6 +100,7 @@ export class BookingStack extends Stack {
   readonly table: BookingTable;
   readonly bookingQueue: BookingQueue;
   readonly appSecret: AppSecret;
+  readonly voicemails: VoicemailTopic;
   readonly alarms: BookingAlarms;
 
   constructor(scope: Construct, id: string, props: BookingStackProps) {
@@ -105,6 +114,7 @@ export class BookingStack extends Stack {
       consumerTimeout: Duration.seconds(FUNCTIONS['booking-worker'].timeoutSeconds),
     });
     this.api = new BookingApi(this, 'Api', { stage });
+    this.voicemails = new VoicemailTopic(this, 'Voicemails', { stage, notifyEmail: settings.notifyEmail });
 
     const functions = {} as Record<FunctionName, AppFunction>;
     const lambdas = {} as Record<FunctionName, IFunction>;
@@ -119,12 +129,14 @@ export class BookingStack extends Stack {
           [ENV.PUBLIC_BASE_URL]: access.settings ? this.api.url : undefined,
           [ENV.TABLE_NAME]: access.table ? this.table.table.tableName : undefined,
           [ENV.BOOKING_QUEUE_URL]: access.sendBookings ? this.bookingQueue.queue.queueUrl : undefined,
+          [ENV.NOTIFY_TOPIC_ARN]: access.notify ? this.voicemails.topic.topicArn : undefined,
           // The secret's ARN, never a value: functions fetch the JSON at cold start (shared/config.ts).
           [ENV.APP_SECRET_ID]: access.secret ? this.appSecret.secret.secretArn : undefined,
         },
       });
       if (access.table) this.table.grant(fn, access.table);
       if (access.sendBookings) this.bookingQueue.grantSend(fn);
+      if (access.notify) this.voicemails.topic.grantPublish(fn.function);
       if (access.secret) this.appSecret.grantRead(fn);
       functions[name] = fn;
       lambdas[name] = fn.function;
@@ -178,6 +190,10 @@ export class BookingStack extends Stack {
         description: 'Booking requests that failed 5 times (alarmed)',
       },
       AlarmTopicArn: { value: this.alarms.topic.topicArn, description: 'SNS topic every alarm notifies' },
+      VoicemailTopicArn: {
+        value: this.voicemails.topic.topicArn,
+        description: 'SNS topic told of every new voicemail (subscribe email or anything SNS delivers to)',
+      },
     };
     const twilioNumber = settings.environment[ENV.TWILIO_PHONE_NUMBER];
     if (twilioNumber) {

@@ -171,6 +171,8 @@ export interface AppSettings {
   readonly environment: Readonly<Partial<Record<EnvName, string>>>;
   /** Where alarm notifications go, if anywhere. */
   readonly alarmEmail?: string;
+  /** Who gets an email about each new voicemail (the voicemail topic's subscription), if anyone. */
+  readonly notifyEmail?: string;
 }
 
 function contextString(node: Node, key: string): string | undefined {
@@ -203,10 +205,13 @@ export function readSettings(node: Node, stage?: StageConfig): AppSettings {
     if (problem) problems.push(`context ${key} ${problem}`);
     else environment[setting.env] = value;
   }
-  const alarmEmail = contextString(node, 'alarmEmail');
-  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
-    problems.push('context alarmEmail must be an email address');
+  const emails: { alarmEmail?: string; notifyEmail?: string } = {};
+  for (const key of ['alarmEmail', 'notifyEmail'] as const) {
+    const email = contextString(node, key);
+    if (email === undefined) continue;
+    if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) emails[key] = email;
+    else problems.push(`context ${key} must be an email address`);
   }
   if (problems.length > 0) throw new SettingsError(problems);
-  return alarmEmail === undefined ? { environment } : { environment, alarmEmail };
+  return { environment, ...emails };
 }

@@ -90,6 +90,9 @@ export const ConfigSchema = z.object({
   [ENV.CALL_RECORD_TRANSCRIPTS]: flag(false),
   [ENV.TABLE_NAME]: z.optional(z.string().check(z.minLength(3))),
   [ENV.BOOKING_QUEUE_URL]: z.optional(z.url()),
+  [ENV.NOTIFY_TOPIC_ARN]: z.optional(
+    z.string().check(z.regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN')),
+  ),
   [ENV.APP_SECRET_ID]: optionalString,
   [ENV.CALENDLY_WEBHOOK_SUBSCRIPTION_URI]: z.optional(z.url()),
 });

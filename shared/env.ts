@@ -39,6 +39,7 @@ export const ENV = {
   // Wiring (set by infra, never by users)
   TABLE_NAME: 'TABLE_NAME',
   BOOKING_QUEUE_URL: 'BOOKING_QUEUE_URL',
+  NOTIFY_TOPIC_ARN: 'NOTIFY_TOPIC_ARN',
   APP_SECRET_ID: 'APP_SECRET_ID',
   // Written by `npm run provision` (a record of what it made; the functions do not read it)
   CALENDLY_WEBHOOK_SUBSCRIPTION_URI: 'CALENDLY_WEBHOOK_SUBSCRIPTION_URI',

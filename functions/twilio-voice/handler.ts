@@ -177,12 +177,29 @@ async function callStatus(call: TwilioCallWebhook): Promise<HttpResponse> {
   return twiml(emptyTwiml());
 }
 
-/** The recording status callback: a completed voicemail is noted on the call (and its record). */
+/**
+ * The recording status callback: a completed voicemail is noted on the call (and its record), stored,
+ * and the business is told. An alert that fails is retried by the sweeper, so this still answers 200.
+ */
 async function recordingReady(call: TwilioCallWebhook): Promise<HttpResponse> {
-  if (call.RecordingStatus === 'completed' && call.RecordingSid) {
-    logger.info('voicemail ready', { callSid: call.CallSid, recordingSid: call.RecordingSid });
-    await services.noteMessage(call.CallSid);
+  if (call.RecordingStatus !== 'completed' || !call.RecordingSid || !call.RecordingUrl) {
+    return twiml(emptyTwiml());
   }
+  const seconds = Number(call.RecordingDuration);
+  const alert = await services.voicemailLeft({
+    callId: call.CallSid,
+    recordingSid: call.RecordingSid,
+    recordingUrl: call.RecordingUrl,
+    durationSeconds: call.RecordingDuration && Number.isInteger(seconds) ? seconds : null,
+  });
+  logger.info('voicemail ready', {
+    callSid: call.CallSid,
+    recordingSid: call.RecordingSid,
+    alertsSent: alert.sent,
+    alertsFailed: alert.failed,
+  });
+  metrics.addMetric('VoicemailStored', MetricUnit.Count, 1);
+  if (alert.failed.length > 0) metrics.addMetric('VoicemailAlertFailed', MetricUnit.Count, 1);
   return twiml(emptyTwiml());
 }
 

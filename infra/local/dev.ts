@@ -174,7 +174,7 @@ function startupLines(input: {
     `  DynamoDB      DynamoDB Local at ${stack.dynamoEndpoint}, on disk in ${data.dynamoDbPath} (table ${stack.tableName}; ${data.reused ? 'data of earlier runs kept' : 'empty'}; --fresh starts empty)`,
   );
   lines.push(
-    `  Queue         in-process SQS queue -> booking worker; sweeper re-enqueues overdue bookings every ${SWEEP_INTERVAL_MS / 1000} s`,
+    `  Queue         in-process SQS queue -> booking worker; sweeper re-enqueues overdue bookings and retries voicemail alerts every ${SWEEP_INTERVAL_MS / 1000} s`,
   );
 
   const forCalls = missing(REAL_CALL_SETTINGS);
@@ -369,6 +369,9 @@ async function main(): Promise<void> {
   data.recordDynamo({ pid: stack.dynamoPid, endpoint: stack.dynamoEndpoint });
   observability = await import('../../shared/observability.ts');
   const sweepDeps = await sweepDepsOf(stack);
+  // The sweeper function's own composition, for the voicemail alerts it retries (built from the stack's env).
+  const { bookingSweeperServices } = await import('../../shared/app/booking-sweeper.ts');
+  const sweeperServices = await bookingSweeperServices();
 
   if (stopping) return;
   for (const line of startupLines({ stack, data, settings, envFileLine, publicBaseUrl, logLevel }))
@@ -390,10 +393,16 @@ async function main(): Promise<void> {
 
   sweeper = setInterval(() => {
     sweeping ??= sweepOverdue(sweepDeps, new Date())
-      .then((result) => {
+      .then(async (result) => {
         if (result.requeued > 0) {
           print(
             `[${clock()}] sweeper: re-enqueued ${result.requeued} overdue booking(s), oldest ${result.oldestOverdueSeconds} s overdue`,
+          );
+        }
+        const voicemails = await sweeperServices.retryVoicemailAlerts();
+        if (voicemails.retried > 0) {
+          print(
+            `[${clock()}] sweeper: retried ${voicemails.retried} voicemail alert(s), ${voicemails.stillOwed} still failing`,
           );
         }
       })

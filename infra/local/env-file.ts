@@ -9,7 +9,12 @@ import { parse } from 'dotenv';
 import { ENV } from '../../shared/env.ts';
 
 /** Names the stack or AWS wires itself; a developer's value would point the functions somewhere else. */
-const WIRING_NAMES: ReadonlySet<string> = new Set([ENV.TABLE_NAME, ENV.BOOKING_QUEUE_URL, ENV.APP_SECRET_ID]);
+const WIRING_NAMES: ReadonlySet<string> = new Set([
+  ENV.TABLE_NAME,
+  ENV.BOOKING_QUEUE_URL,
+  ENV.APP_SECRET_ID,
+  ENV.NOTIFY_TOPIC_ARN,
+]);
 
 /** Settings a developer may give locally: every product setting except wiring. */
 export const LOCAL_SETTING_NAMES: readonly string[] = Object.values(ENV).filter(

@@ -6,8 +6,10 @@ import { createVapiClient } from '../adapters/vapi-client.ts';
 import { type Config, configSource } from '../config.ts';
 import { type AnswerCallDeps, answerCall, type InboundCall } from '../domain/answer-call.ts';
 import { systemClock } from '../domain/clock.ts';
+import { voicemailLeft } from '../domain/voicemails.ts';
 import { callEnding } from './call-end.ts';
 import { rebuiltOnChange } from './rebuilt.ts';
+import { voicemailAlerts } from './voicemail-alerts.ts';
 
 const clock = systemClock;
 
@@ -32,13 +34,30 @@ export async function twilioVoiceServices() {
   const first = await config.get();
   const store = createDynamoStore({ tableName: first.TABLE_NAME });
   const vapiFor = vapiHandOff();
+  const ending = callEnding(store, config.get, clock);
+  const alerts = voicemailAlerts(first, config.get);
   return {
     /** Current configuration, re-read per request (an in-memory read; the secret is cached). */
     settings: config.get,
     async answerCall(call: InboundCall, options: { remainingMs: number; fallback: string }) {
       return await answerCall({ store, vapi: vapiFor(await config.get()), clock }, call, options);
     },
-    ...callEnding(store, config.get, clock),
+    ...ending,
+    /** A voicemail is ready: noted on the call, stored, and the business told (the sweeper retries). */
+    async voicemailLeft(recording: {
+      callId: string;
+      recordingSid: string;
+      recordingUrl: string;
+      durationSeconds: number | null;
+    }) {
+      const call = await ending.noteMessage(recording.callId);
+      const now = clock.now();
+      return await voicemailLeft(
+        { store, alerts },
+        { ...recording, callerNumber: call.callerNumber, recordedAt: now.getTime() },
+        now,
+      );
+    },
     markTransferred: (callId: string) => store.calls.markTransferred(callId, clock.now()),
     transferReason: async (callId: string) => (await store.calls.get(callId))?.transferReason ?? null,
   };

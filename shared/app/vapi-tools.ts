@@ -1,7 +1,6 @@
 /**
  * Composition of vapi-tools: everything the tools use, the tool-call replay guard, and ending calls.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createSqsBookingQueue } from '../adapters/booking-queue.ts';
 import { createAvailabilityCache } from '../adapters/dynamodb/availability-cache.ts';
 import { createDocumentClient } from '../adapters/dynamodb/client.ts';
@@ -29,8 +28,7 @@ export async function vapiToolsServices() {
     'CALENDLY_API_TOKEN',
   ]);
   const first = await config.get();
-  const dynamo = new DynamoDBClient({});
-  const documentClient = createDocumentClient(dynamo);
+  const documentClient = createDocumentClient();
   const store = createDynamoStore({ tableName: first.TABLE_NAME, documentClient });
   const calendly = calendlyPort(config.get);
   const settings = { ...DEFAULT_USE_CASE_SETTINGS, holdTtlSeconds: first.HOLD_TTL_SECONDS };
@@ -54,7 +52,7 @@ export async function vapiToolsServices() {
       transfer: transferSetup(first, config.get),
       slots: createOpenSlotFinder({ store, availability, clock, ...settings }),
     },
-    replays: createToolCallReplays({ tableName: first.TABLE_NAME, client: dynamo }),
+    replays: createToolCallReplays({ tableName: first.TABLE_NAME, documentClient }),
     endCall: callEnding(store, config.get, clock).endCall,
   };
 }

@@ -38,14 +38,18 @@ export async function endCall(
   return { releasedHoldIds: released };
 }
 
-/** Notes a message the caller left; if the call has ended already, its record is filed again with it. */
+/**
+ * Notes a message the caller left; if the call has ended already, its record is filed again with it.
+ * Returns the call as it is now.
+ */
 export async function noteMessage(
   store: CallStore,
   callId: string,
   options: CallLogSettings & { now: Date },
-): Promise<void> {
+): Promise<CallRecord> {
   const call = await store.calls.markMessage(callId, options.now);
   if (call.status === 'ended') await fileCall(store, call, { callId }, options);
+  return call;
 }
 
 async function fileCall(

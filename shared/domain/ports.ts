@@ -17,6 +17,7 @@ import type {
   Offer,
   SlotRef,
 } from './model.ts';
+import type { Channel, Voicemail } from './voicemails.ts';
 
 // ---------------------------------------------------------------- Calendly
 
@@ -144,6 +145,11 @@ export interface CallControlPort {
   redirect(callSid: string, url: string): Promise<'redirected' | 'call_over'>;
 }
 
+/** A notification topic the business subscribes to (SNS in AWS: email, or anything SNS delivers to). */
+export interface TopicPort {
+  publish(message: { subject: string; body: string }): Promise<void>;
+}
+
 export interface SmsPort {
   send(message: { to: string; body: string }): Promise<{ id: string }>;
 }
@@ -226,6 +232,19 @@ export interface CallRepository {
   markTransferred(callId: string, now: Date): Promise<void>;
   /** Notes that the caller left a message (the first time counts) and returns the call as it is now. */
   markMessage(callId: string, now: Date): Promise<CallRecord>;
+}
+
+/** Voicemails and which of the business's alerts each still needs (./voicemails.ts). */
+export interface VoicemailBox {
+  /** Stores a voicemail (due for alerts at `dueAt`) unless it is known; answers it as stored. */
+  record(voicemail: Omit<Voicemail, 'smsSent' | 'topicSent' | 'failures'>, dueAt: Date): Promise<Voicemail>;
+  markSent(recordingSid: string, channel: Channel): Promise<void>;
+  /** Counts a failed round of alerts and makes it due again at `dueAt`. */
+  retryAt(recordingSid: string, dueAt: Date): Promise<void>;
+  /** Every alert went out: no longer due. */
+  finish(recordingSid: string): Promise<void>;
+  /** Voicemails still owed an alert, due before `before`, soonest first. */
+  listDue(before: Date, limit: number): Promise<Voicemail[]>;
 }
 
 /** The stored record of each call that ended (./call-log.ts). */
@@ -418,4 +437,5 @@ export interface Store {
   bookings: BookingRepository;
   appointments: AppointmentMirror;
   callLog: CallLog;
+  voicemails: VoicemailBox;
 }

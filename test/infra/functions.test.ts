@@ -125,7 +125,8 @@ describe('function environment', () => {
       'vapi-tools': { table, queue, secret },
       'calendly-webhook': { table, queue: null, secret },
       'booking-worker': { table, queue, secret },
-      'booking-sweeper': { table, queue, secret: null },
+      // The sweeper reads the secret for the Twilio credentials of the voicemail texts it retries.
+      'booking-sweeper': { table, queue, secret },
     });
   });
 });

@@ -22,6 +22,7 @@ beforeAll(() => {
     [logicalId(synth, stack.bookingQueue.queue), 'queue'],
     [logicalId(synth, stack.bookingQueue.deadLetterQueue), 'deadLetterQueue'],
     [logicalId(synth, stack.appSecret.secret), 'secret'],
+    [logicalId(synth, stack.voicemails.topic), 'voicemailTopic'],
   ]);
   for (const name of NAMES) targets.set(logicalId(synth, stack.functions[name].logGroup), `logGroup:${name}`);
 });
@@ -64,13 +65,18 @@ const BASELINE = {
   '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
 };
 const SECRET_READ = { secret: ['secretsmanager:GetSecretValue'] };
+const VOICEMAIL_PUBLISH = { voicemailTopic: ['sns:Publish'] };
 const dynamo = (...actions: string[]) => actions.map((action) => `dynamodb:${action}`).sort();
 
 describe('function roles', () => {
   it.each([
     ['health', { ...BASELINE }],
-    // Records and ends calls, reads and releases holds: no Put, Delete, ConditionCheck or Query.
-    ['twilio-voice', { ...BASELINE, ...SECRET_READ, table: dynamo('GetItem', 'UpdateItem') }],
+    // Records and ends calls, reads and releases holds, stores voicemails: no Put, Delete, ConditionCheck
+    // or Query; publishes each voicemail's alert.
+    [
+      'twilio-voice',
+      { ...BASELINE, ...SECRET_READ, table: dynamo('GetItem', 'UpdateItem'), ...VOICEMAIL_PUBLISH },
+    ],
     [
       'vapi-tools',
       {
@@ -107,9 +113,12 @@ describe('function roles', () => {
       'booking-sweeper',
       {
         ...BASELINE,
-        // Reads the pending index and nothing else of the table.
+        // Reads the pending index and marks the voicemail alerts it retries (texting needs the secret).
+        ...SECRET_READ,
+        table: dynamo('UpdateItem'),
         'table/index/pending': ['dynamodb:Query'],
         queue: ['sqs:SendMessage'],
+        ...VOICEMAIL_PUBLISH,
       },
     ],
   ] as [FunctionName, Record<string, string[]>][])('grants %s exactly what it needs', (name, expected) => {
@@ -149,5 +158,32 @@ describe('function roles', () => {
         Version: '2012-10-17',
       });
     }
+  });
+});
+
+describe('voicemail topic', () => {
+  it('is handed to the two functions that publish to it, and nobody else', () => {
+    const arn = { Ref: logicalId(synth, synth.stack.voicemails.topic) };
+    for (const name of NAMES) {
+      const variables = (
+        synth.template.toJSON().Resources[logicalId(synth, synth.stack.functions[name].function)] as {
+          Properties: { Environment?: { Variables?: Record<string, unknown> } };
+        }
+      ).Properties.Environment?.Variables;
+      const expected = name === 'twilio-voice' || name === 'booking-sweeper' ? arn : undefined;
+      expect(variables?.NOTIFY_TOPIC_ARN).toEqual(expected);
+    }
+  });
+
+  it('enforces TLS, and gets the email subscription -c notifyEmail asks for', () => {
+    const withEmail = synthApp({ context: { notifyEmail: 'desk@example.com' } });
+    const subscriptions = Object.values(resources(withEmail.template, 'AWS::SNS::Subscription'));
+    expect(subscriptions.map((subscription) => subscription.Properties)).toContainEqual({
+      Protocol: 'email',
+      Endpoint: 'desk@example.com',
+      TopicArn: { Ref: logicalId(withEmail, withEmail.stack.voicemails.topic) },
+    });
+    const policies = Object.values(resources(synth.template, 'AWS::SNS::TopicPolicy'));
+    expect(JSON.stringify(policies)).toContain('aws:SecureTransport');
   });
 });

@@ -32,7 +32,7 @@ const LAYERS: readonly Layer[] = [
   {
     files: 'shared/adapters/',
     mayImport: ['shared/adapters/', DOMAIN, ZOD],
-    packages: ['@aws-sdk/', '@aws-lambda-powertools/idempotency', 'node:'],
+    packages: ['@aws-sdk/', 'node:'],
   },
   // Pure verifiers of webhook signatures.
   {

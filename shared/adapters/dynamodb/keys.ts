@@ -10,10 +10,11 @@
  * | booking      | BOOKING#<bookingId>                  | BOOKING              | worker state, Calendly refs    |
  * | appointment  | PHONE#<E.164>                        | <start, ISO ms>#<event uuid> | an upcoming appointment tied to that number |
  * | call record  | CALLS#<UTC day the call started>     | <start, ISO ms>#<callId> | what the call was and came to |
+ * | voicemail    | VOICEMAIL#<RecordingSid>             | VOICEMAIL            | a message, and its alerts sent |
  * | availability | AVAIL#<YYYY-MM-DD in zone>           | <eventTypeId>        | shared 60 s cache + fill lease |
  * | availability | AVAIL#<YYYY-MM-DD in zone>           | #INVALIDATED         | when the day last changed      |
  * | rate budget  | RATE#<name>                          | <window>#<start>     | counters for Calendly limits   |
- * | idempotency  | IDEMPOTENCY#tool-call                | <Lambda function name>#<hash of [callId, toolCallId]> | Powertools records |
+ * | idempotency  | IDEMPOTENCY#tool-call                | <sha256 of [callId, toolCallId]> | a tool call's first result |
  *
  * Slots are partitioned by event type and UTC day so "what is taken between A and B" is one Query per day.
  * Availability is partitioned by business day, not event type: every event type is booked on one host
@@ -35,6 +36,9 @@ export const keys = {
   },
   hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
   booking: (bookingId: string) => ({ pk: `BOOKING#${bookingId}`, sk: 'BOOKING' }),
+  /** A tool call's stored first result, by a hash of (call, toolCallId): the ids are the provider's. */
+  toolCall: (hash: string) => ({ pk: 'IDEMPOTENCY#tool-call', sk: hash }),
+  voicemail: (recordingSid: string) => ({ pk: `VOICEMAIL#${recordingSid}`, sk: 'VOICEMAIL' }),
   /** An appointment tied to a phone number: by start, so "upcoming" is one Query from now on. */
   appointment: (phone: string, start: string, eventUri: string) => ({
     pk: phonePartition(phone),
@@ -90,6 +94,9 @@ export function cellPartition(utcDay: string): string {
 
 /** Value of the pending index partition key while a booking is unfinished. */
 export const PENDING_PARTITION = 'PENDING';
+
+/** Value of the pending index partition key while a voicemail is owed an alert. */
+export const VOICEMAILS_PENDING_PARTITION = 'VOICEMAILS';
 
 /** Epoch seconds for the TTL attribute. */
 export const ttlSeconds = (epochMs: number): number => Math.ceil(epochMs / 1000);

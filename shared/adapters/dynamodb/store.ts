@@ -7,6 +7,7 @@ import { createCallLog } from './call-log.ts';
 import { createCallRepository } from './call-repository.ts';
 import { createDocumentClient } from './client.ts';
 import { createSlotLock } from './slot-lock.ts';
+import { createVoicemailBox } from './voicemail-box.ts';
 
 export interface DynamoStore extends Store {
   tableName: string;
@@ -27,5 +28,6 @@ export function createDynamoStore(options: {
     bookings: createBookingRepository(db, options.tableName),
     appointments: createAppointmentMirror(db, options.tableName),
     callLog: createCallLog(db, options.tableName),
+    voicemails: createVoicemailBox(db, options.tableName),
   };
 }

@@ -15,6 +15,7 @@ import {
   unusedAppointments,
   unusedCalendly,
   unusedCallLog,
+  unusedVoicemails,
 } from '../../../fixtures/memory-ports.ts';
 
 const CALL = { callId: 'CA1', callerNumber: null };
@@ -44,6 +45,7 @@ function runnerFailingWith(failure: () => Error) {
       bookings: memory.repository,
       appointments: unusedAppointments(),
       callLog: unusedCallLog(),
+      voicemails: unusedVoicemails(),
     },
     transfer: noTransfer(),
     calendly: unusedCalendly(),

@@ -15,6 +15,7 @@ import {
   unusedAppointments,
   unusedCalendly,
   unusedCallLog,
+  unusedVoicemails,
 } from '../../../../fixtures/memory-ports.ts';
 
 const CALL = { callId: 'CA1', callerNumber: '+14155550123' };
@@ -55,6 +56,7 @@ function setUp(clock: ManualClock) {
       bookings: memory.repository,
       appointments: unusedAppointments(),
       callLog: unusedCallLog(),
+      voicemails: unusedVoicemails(),
     },
     transfer: noTransfer(),
     calendly: unusedCalendly(),
