@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { ENV } from '../../shared/env.ts';
 import type { CalendlySandbox, SandboxInvitee } from './calendly-sandbox/server.ts';
 import { LOCAL_SANDBOX } from './defaults.ts';
+import { asksForAPerson, type DemoMessage, FRONT_DESK, messageInvariants } from './demo-message.ts';
 import { twilioSignature, vapiHmacHeaders } from './signers.ts';
 import type { SmsOutbox } from './sms-outbox.ts';
 import type { LocalQueueEvent } from './sqs-queue.ts';
@@ -71,6 +72,8 @@ export interface Invariant {
 /** What the caller who called back did: found their booking, moved it, then canceled it. */
 export interface DemoCallback {
   caller: string;
+  /** The CallSid of the call back. */
+  callSid: string;
   /** UTC ISO instants. */
   found: string[];
   movedFrom: string;
@@ -92,6 +95,7 @@ export interface DemoSummary {
   sms: { caller: string; to: string; body: string }[];
   replay: { tool: string; toolCallId: string; identical: boolean };
   callback: DemoCallback;
+  message: DemoMessage;
   invariants: Invariant[];
   timings: { stackStartMs: number | null; scenarioMs: number; totalMs: number };
 }
@@ -310,6 +314,11 @@ async function startDemoStack(stackOptions: LocalStackOptions, timeline: Timelin
       // Handlers log JSON and emit metrics on stdout; the timeline is the demo's output.
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      // The front desk: the person transfer_to_human dials, and the phone told of each voicemail.
+      FALLBACK_PHONE_NUMBER: FRONT_DESK,
+      NOTIFY_PHONE_NUMBER: FRONT_DESK,
+      // The sandbox's zone, so the business reads voicemail times as callers hear appointment times.
+      BUSINESS_TIMEZONE: LOCAL_SANDBOX.timezone,
       ...stackOptions.env,
     },
     onQueueEvent,
@@ -683,6 +692,7 @@ async function callsBack(scene: Scene, caller: DemoCaller, booking: DemoBooking)
   }
   return {
     caller: caller.label,
+    callSid: again.callSid,
     found: (found.result.bookings ?? []).map((item) => new Date(Date.parse(item.start)).toISOString()),
     movedFrom: new Date(Date.parse(booking.start)).toISOString(),
     movedTo: new Date(Date.parse(pick.start)).toISOString(),
@@ -757,6 +767,24 @@ async function playScenario(
   const loserBooking = bookings.find((booking) => booking.caller === race.loser.label);
   if (!loserBooking) throw new DemoError('the caller who lost the race has no booking to call back about');
   const callback = await callsBack(scene, race.loser, loserBooking);
+  const calledBack = `${race.loser.label} (call back)`;
+  const message = await asksForAPerson({
+    stack,
+    outbox,
+    timeline,
+    tool: async (caller, name, args) => (await tool(scene, caller, name, args)).result,
+    twilio: async (path, caller, params) => {
+      const answer = await postTwilio(scene.wiring, path, {
+        ...twilioParams(scene, caller, params.CallStatus ?? 'in-progress'),
+        ...params,
+      });
+      return { status: answer.status, text: answer.text };
+    },
+    callsOf: new Map([
+      ...callers.map((caller) => [caller.callSid, caller.label] as const),
+      [callback.callSid, calledBack],
+    ]),
+  });
 
   const invariants = checkInvariants({
     contestedStart,
@@ -769,7 +797,20 @@ async function playScenario(
     callers,
     replayIdentical: identical,
     deadLetters: stack.queue.deadLetters().length,
-  }).concat(callbackInvariants(callback, race.loser, sandbox.invitees()));
+  })
+    .concat(callbackInvariants(callback, race.loser, sandbox.invitees()))
+    .concat(
+      messageInvariants(
+        message,
+        new Map([
+          [race.winner.label, 'booked'],
+          [race.loser.label, 'booked'],
+          // It moved its booking, then canceled the new time: a move is what it is filed under.
+          [calledBack, 'rescheduled'],
+          [message.caller, 'message'],
+        ]),
+      ),
+    );
   timeline.text('');
   for (const invariant of invariants) timeline.check(invariant.ok, `${invariant.name}: ${invariant.detail}`);
 
@@ -788,6 +829,7 @@ async function playScenario(
     sms: sms.map(({ caller, to, body }) => ({ caller, to, body })),
     replay: { tool: 'confirm_booking', toolCallId: winnerConfirm.toolCallId, identical },
     callback,
+    message,
     invariants,
     timings: { stackStartMs: null, scenarioMs: 0, totalMs: 0 },
   };

@@ -90,10 +90,29 @@ describe('runDemo (the `npm run demo` scenario on the local stack)', () => {
     );
   });
 
+  it('has a third caller ask for a person, reach no one, leave a message the business is texted about', () => {
+    const { message } = summary;
+    expect(message).toMatchObject({ caller: 'Caller C', transfer: 'transferring', dialled: true });
+    expect(message.texts).toHaveLength(1);
+    expect(message.texts[0]).toMatch(/New voicemail from \+14155550103 \(17 s\), .* E[SD]T\. Listen: https:/);
+    expect(message.records).toHaveLength(4);
+    expect(message.records).toEqual(
+      expect.arrayContaining([
+        { caller: summary.contested.winner, outcome: 'booked' },
+        { caller: summary.contested.loser, outcome: 'booked' },
+        { caller: `${summary.contested.loser} (call back)`, outcome: 'rescheduled' },
+        { caller: 'Caller C', outcome: 'message' },
+      ]),
+    );
+    const paths = result.timeline.filter((entry) => entry.kind === 'request').map((entry) => entry.text);
+    for (const path of ['/twilio/transfer', '/twilio/whisper', '/twilio/dial-result', '/twilio/recording'])
+      expect(paths.some((text) => text.includes(path))).toBe(true);
+  });
+
   it('prints a timestamped timeline of who said what and what the backend answered', () => {
     const text = printed.join('\n');
     expect(text).toMatch(/\+\d+\.\d{3}s Caller A {3}-> {2}check_availability \{when: "tomorrow afternoon"\}/);
-    expect(text).toContain('fallback TwiML: apology + voicemail');
+    expect(text).toContain('fallback TwiML: apology + dial the fallback number');
     expect(text).toMatch(/backend: slot_taken {2}"Sorry, someone just took that time\./);
     expect(text).toMatch(/\(\d+ ms\)/);
     // Colours are for terminals only.
