@@ -8,7 +8,6 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -16,7 +15,7 @@ import type { Booking, CalendlyBookingRef } from '../../domain/model.ts';
 import type { BookingRepository, ClaimOutcome } from '../../domain/ports.ts';
 import { BookingItemSchema, toBooking } from './items.ts';
 import { keys, PENDING_PARTITION } from './keys.ts';
-import { TABLE_SCHEMA } from './table-schema.ts';
+import { listPending } from './pending-index.ts';
 import {
   backoff,
   cancellationReasons,
@@ -285,20 +284,7 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     },
 
     async listDue(before, limit) {
-      const { Items } = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: TABLE_SCHEMA.pendingIndex.name,
-          KeyConditionExpression: '#pk = :pending AND #sk < :before',
-          ExpressionAttributeNames: {
-            '#pk': TABLE_SCHEMA.pendingIndex.partitionKey,
-            '#sk': TABLE_SCHEMA.pendingIndex.sortKey,
-          },
-          ExpressionAttributeValues: { ':pending': PENDING_PARTITION, ':before': before.toISOString() },
-          Limit: limit,
-        }),
-      );
-      return (Items ?? []).map(toBooking);
+      return (await listPending(db, tableName, PENDING_PARTITION, before, limit)).map(toBooking);
     },
   };
 }

@@ -15,6 +15,35 @@ const CALL_RETENTION_MS = 7 * 24 * 3600 * 1000;
 const MAX_OFFER_ATTEMPTS = 5;
 
 export function createCallRepository(db: DynamoDBDocumentClient, tableName: string): CallRepository {
+  /**
+   * One UpdateItem on the call item that also creates it (a tool or a callback can come before the voice
+   * webhook's record, or without it): `set` and `add` clauses may use `:now`; answers the item as it is now.
+   */
+  async function upsertCall(
+    callId: string,
+    now: Date,
+    change: { set?: string; add?: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  ): Promise<Record<string, unknown>> {
+    const { Attributes } = await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.call(callId),
+        UpdateExpression:
+          'SET callId = :callId, startedAt = if_not_exists(startedAt, :now), #ttl = if_not_exists(#ttl, :ttl)' +
+          `${change.set ? `, ${change.set}` : ''}${change.add ? ` ADD ${change.add}` : ''}`,
+        ExpressionAttributeNames: { '#ttl': 'ttl', ...change.names },
+        ExpressionAttributeValues: {
+          ':callId': callId,
+          ':now': now.getTime(),
+          ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+          ...change.values,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes ?? {};
+  }
+
   async function readItem(callId: string): Promise<CallItem | null> {
     const { Item } = await db.send(
       new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }),
@@ -96,24 +125,12 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
 
     async markEnded(callId, now) {
       // A call we never saw arrive gets its item here, so every later report of it finds the same start.
-      const { Attributes } = await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.call(callId),
-          UpdateExpression:
-            'SET callId = :callId, #status = :ended, endedAt = if_not_exists(endedAt, :now), ' +
-            'startedAt = if_not_exists(startedAt, :now), #ttl = if_not_exists(#ttl, :ttl)',
-          ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':callId': callId,
-            ':ended': 'ended',
-            ':now': now.getTime(),
-            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toCallRecord(CallItemSchema.parse(Attributes));
+      const attributes = await upsertCall(callId, now, {
+        set: '#status = :ended, endedAt = if_not_exists(endedAt, :now)',
+        names: { '#status': 'status' },
+        values: { ':ended': 'ended' },
+      });
+      return toCallRecord(CallItemSchema.parse(attributes));
     },
 
     async issueBookingRefs(callId, appointments, { now, validForMs }) {
@@ -146,24 +163,8 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
     },
 
     async countFailedLookup(callId, now) {
-      const { Attributes } = await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.call(callId),
-          UpdateExpression:
-            'SET callId = :callId, startedAt = if_not_exists(startedAt, :now), #ttl = if_not_exists(#ttl, :ttl) ' +
-            'ADD failedLookups :one',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':callId': callId,
-            ':now': now.getTime(),
-            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
-            ':one': 1,
-          },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(Attributes?.failedLookups ?? 1);
+      const attributes = await upsertCall(callId, now, { add: 'failedLookups :one', values: { ':one': 1 } });
+      return Number(attributes.failedLookups ?? 1);
     },
 
     async markRefCanceled(callId, ref, now) {
@@ -180,61 +181,19 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
     },
 
     async noteTransfer(callId, { reason, dial }, now) {
-      await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.call(callId),
-          UpdateExpression:
-            'SET callId = :callId, startedAt = if_not_exists(startedAt, :now), transferReason = :reason, ' +
-            'transferDial = :dial, transferAskedAt = :now, #ttl = if_not_exists(#ttl, :ttl)',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':callId': callId,
-            ':now': now.getTime(),
-            ':reason': reason,
-            ':dial': dial,
-            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
-          },
-        }),
-      );
+      await upsertCall(callId, now, {
+        set: 'transferReason = :reason, transferDial = :dial, transferAskedAt = :now',
+        values: { ':reason': reason, ':dial': dial },
+      });
     },
 
     async markTransferred(callId, now) {
-      await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.call(callId),
-          UpdateExpression:
-            'SET callId = :callId, startedAt = if_not_exists(startedAt, :now), ' +
-            'transferredAt = if_not_exists(transferredAt, :now), #ttl = if_not_exists(#ttl, :ttl)',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':callId': callId,
-            ':now': now.getTime(),
-            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
-          },
-        }),
-      );
+      await upsertCall(callId, now, { set: 'transferredAt = if_not_exists(transferredAt, :now)' });
     },
 
     async markMessage(callId, now) {
-      const { Attributes } = await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.call(callId),
-          UpdateExpression:
-            'SET callId = :callId, startedAt = if_not_exists(startedAt, :now), messageAt = if_not_exists(messageAt, :now), ' +
-            '#ttl = if_not_exists(#ttl, :ttl)',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':callId': callId,
-            ':now': now.getTime(),
-            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toCallRecord(CallItemSchema.parse(Attributes));
+      const attributes = await upsertCall(callId, now, { set: 'messageAt = if_not_exists(messageAt, :now)' });
+      return toCallRecord(CallItemSchema.parse(attributes));
     },
 
     async markRefMoved(callId, ref, bookingId) {

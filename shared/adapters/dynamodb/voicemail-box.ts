@@ -3,11 +3,12 @@
  * partition while an alert is owed (bookings have theirs), so the sweeper finds them with one Query.
  * Kept 30 days, then TTL removes them.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { VoicemailBox } from '../../domain/ports.ts';
 import type { Voicemail } from '../../domain/voicemails.ts';
 import * as z from '../../zod.ts';
 import { keys, pendingSortKey, ttlSeconds, VOICEMAILS_PENDING_PARTITION } from './keys.ts';
+import { listPending } from './pending-index.ts';
 import { TABLE_SCHEMA } from './table-schema.ts';
 import { updateUnlessConditionFails } from './transactions.ts';
 
@@ -113,20 +114,7 @@ export function createVoicemailBox(db: DynamoDBDocumentClient, tableName: string
     },
 
     async listDue(before, limit) {
-      const { Items } = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: TABLE_SCHEMA.pendingIndex.name,
-          KeyConditionExpression: '#pk = :pending AND #sk < :before',
-          ExpressionAttributeNames: { '#pk': pendingPk, '#sk': pendingSk },
-          ExpressionAttributeValues: {
-            ':pending': VOICEMAILS_PENDING_PARTITION,
-            ':before': before.toISOString(),
-          },
-          Limit: limit,
-        }),
-      );
-      return (Items ?? []).map(toVoicemail);
+      return (await listPending(db, tableName, VOICEMAILS_PENDING_PARTITION, before, limit)).map(toVoicemail);
     },
   };
 }
