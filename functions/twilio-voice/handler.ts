@@ -9,8 +9,10 @@
  *   POST /twilio/dial-result  how the dial ended: answered is a transfer; anything else takes a message.
  *   POST /twilio/voicemail    take a message (`?why=closed|no_number` picks the words).
  *   POST /twilio/recording    the recording status callback: a voicemail is ready for the business.
- * Both are authenticated by X-Twilio-Signature over PUBLIC_BASE_URL + path. A caller must never hear silence
- * or an application error, so after authentication every failure still answers 200 with TwiML.
+ * All are authenticated by X-Twilio-Signature over PUBLIC_BASE_URL + path + query. A caller must never hear
+ * silence or an application error, so after authentication every failure still answers 200 with TwiML, but
+ * for the recording callback, whose failure (the voicemail could not be stored) answers 500 to show in
+ * Twilio's debugger and our alarms.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -18,18 +20,14 @@ import { twilioVoiceServices } from '../../shared/app/twilio-voice.ts';
 import { SAFETY_MARGIN_MS, VAPI_BUDGET_MS } from '../../shared/domain/answer-call.ts';
 import { twilioStatusBroke } from '../../shared/domain/call-log.ts';
 import { AppError } from '../../shared/domain/errors.ts';
+import { callerE164 } from '../../shared/domain/phone.ts';
 import { httpHandler } from '../../shared/http/http-handler.ts';
 import type { HttpFailure } from '../../shared/http/middlewares.ts';
 import { type HttpResponse, twiml } from '../../shared/http/responses.ts';
 import { twilioAuthenticator } from '../../shared/http/twilio-authenticator.ts';
 import { logger, maskPhone, metrics } from '../../shared/observability.ts';
 import { reportAnswer } from './report.ts';
-import {
-  callerE164,
-  FINAL_CALL_STATUSES,
-  type TwilioCallWebhook,
-  TwilioCallWebhookSchema,
-} from './schema.ts';
+import { FINAL_CALL_STATUSES, type TwilioCallWebhook, TwilioCallWebhookSchema } from './schema.ts';
 import {
   apologyTwiml,
   type CallbackUrls,
@@ -110,7 +108,12 @@ const ANSWERED = new Set(['completed', 'answered']);
 
 async function dialResult(call: TwilioCallWebhook): Promise<HttpResponse> {
   if (call.DialCallStatus && ANSWERED.has(call.DialCallStatus)) {
-    await services.markTransferred(call.CallSid);
+    // The caller has talked to a person: a failure to note it must not play them the voicemail.
+    await services
+      .noteTransferred(call.CallSid)
+      .catch((error: unknown) =>
+        logger.error('transfer not noted', { callSid: call.CallSid, error: error as Error }),
+      );
     metrics.addMetric('CallTransferred', MetricUnit.Count, 1);
     return twiml(emptyTwiml());
   }
@@ -198,6 +201,7 @@ async function recordingReady(call: TwilioCallWebhook): Promise<HttpResponse> {
     alertsSent: alert.sent,
     alertsFailed: alert.failed,
   });
+  if (!alert.noted) logger.error('voicemail not noted on its call', { callSid: call.CallSid });
   metrics.addMetric('VoicemailStored', MetricUnit.Count, 1);
   if (alert.failed.length > 0) metrics.addMetric('VoicemailAlertFailed', MetricUnit.Count, 1);
   return twiml(emptyTwiml());
@@ -219,11 +223,12 @@ function twilioErrorResponse(failure: HttpFailure): HttpResponse {
   if (route === TRANSFER_ROUTE || route === DIAL_RESULT_ROUTE || route === VOICEMAIL_ROUTE) {
     return twiml(messageTwiml(current, 'no_answer'));
   }
+  if (route === RECORDING_ROUTE) return twiml(emptyTwiml(), 500);
   // Status callbacks: holds whose release failed expire with their lease anyway; the error is logged.
   return twiml(emptyTwiml());
 }
 
-/** Lambda entry for POST /twilio/voice and POST /twilio/status. */
+/** Lambda entry for every Twilio voice route (infra/routes.ts). */
 export const handler = httpHandler({
   authenticate: twilioAuthenticator({
     authToken: async () => {

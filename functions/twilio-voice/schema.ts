@@ -1,8 +1,7 @@
 /**
  * What Twilio posts to /twilio/voice and /twilio/status (form fields; Twilio adds fields without notice, so
- * unknown keys are kept and ignored), and the caller-id normalisation both routes rely on.
+ * unknown keys are kept and ignored). Caller ids are read with shared/domain/phone.ts `callerE164`.
  */
-import { e164OrNull } from '../../shared/domain/phone.ts';
 import * as z from '../../shared/zod.ts';
 
 const field = z.optional(z.string().check(z.maxLength(256)));
@@ -37,32 +36,3 @@ export const FINAL_CALL_STATUSES: ReadonlySet<string> = new Set([
   'failed',
   'canceled',
 ]);
-
-// Twilio's placeholders for withheld caller ids: the words spelled on a keypad, plus the plain words.
-const WITHHELD_CALLER_IDS = new Set([
-  '+266696687', // ANONYMOUS
-  '+7378742833', // RESTRICTED
-  '+86282452253', // UNAVAILABLE
-  '+2562533', // BLOCKED
-  'anonymous',
-  'restricted',
-  'unavailable',
-  'unknown',
-  'private',
-  'blocked',
-]);
-
-/**
- * The caller's number in E.164, or null when there is no real number to call or text back: withheld or
- * anonymous ids, Twilio Client / SIP identities, and anything not shaped like E.164.
- *
- * Twilio already delivers PSTN caller ids in E.164, so a shape check is all the edge needs; the full
- * libphonenumber-js metadata would cost 118 KB of this function's 500 KB bundle (measured) to re-validate
- * what Twilio sends. libphonenumber-js validates the numbers people type instead, at synth time
- * (infra/stages.ts).
- */
-export function callerE164(raw: string | undefined): string | null {
-  const value = raw?.trim();
-  if (!value || WITHHELD_CALLER_IDS.has(value.toLowerCase())) return null;
-  return e164OrNull(value);
-}

@@ -40,7 +40,7 @@ export interface CallbackUrls {
 export interface FallbackOptions extends CallbackUrls {
   /** A human to put the caller through to; voicemail when absent. */
   fallbackNumber?: string | undefined;
-  /** Caller id shown to that human: our Twilio number when known, else Twilio's default (the caller's). */
+  /** Caller id shown to that human: our Twilio number, else the number the caller dialled. */
   callerId?: string | undefined;
 }
 

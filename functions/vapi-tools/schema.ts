@@ -7,7 +7,7 @@
  */
 import { type CallEndReport, isBrokenEnding } from '../../shared/domain/call-log.ts';
 import type { CallContext } from '../../shared/domain/model.ts';
-import { e164OrNull } from '../../shared/domain/phone.ts';
+import { callerE164 } from '../../shared/domain/phone.ts';
 import * as z from '../../shared/zod.ts';
 import type { ToolError } from './tool-answer.ts';
 import { prepareToolCall } from './tools/catalog.ts';
@@ -115,7 +115,7 @@ export function callContextOf(message: VapiMessage): CallContext | null {
     call?.phoneCallProviderId ??
     call?.id;
   if (!callId) return null;
-  return { callId, callerNumber: e164OrNull(message.call?.customer?.number ?? message.customer?.number) };
+  return { callId, callerNumber: callerE164(message.call?.customer?.number ?? message.customer?.number) };
 }
 
 /** What a message that ends the call says about it (only the fields it carries). */
@@ -127,7 +127,7 @@ export function endReportOf(message: VapiMessage, callId: string): CallEndReport
   const present = <T>(value: T | null | undefined) => value ?? undefined;
   return {
     callId,
-    callerNumber: e164OrNull(message.call?.customer?.number ?? message.customer?.number),
+    callerNumber: callerE164(message.call?.customer?.number ?? message.customer?.number),
     startedAt: instant(message.startedAt),
     endedAt: instant(message.endedAt),
     endedReason: present(message.endedReason),

@@ -805,8 +805,8 @@ async function playScenario(
         new Map([
           [race.winner.label, 'booked'],
           [race.loser.label, 'booked'],
-          // It moved its booking, then canceled the new time: a move is what it is filed under.
-          [calledBack, 'rescheduled'],
+          // It moved its booking, then canceled the new time: what is left is a cancellation.
+          [calledBack, 'canceled'],
           [message.caller, 'message'],
         ]),
       ),

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config.ts';
 import type { CallEndReport } from '../domain/call-log.ts';
-import { type CallLogSettings, endCall, noteMessage } from '../domain/calls.ts';
+import { type CallLogSettings, endCall, noteMessage, noteTransferred } from '../domain/calls.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Store } from '../domain/ports.ts';
 
@@ -20,5 +20,6 @@ export function callEnding(store: Store, settings: () => Promise<Config>, clock:
   return {
     endCall: async (report: CallEndReport) => await endCall(store, report, await options()),
     noteMessage: async (callId: string) => await noteMessage(store, callId, await options()),
+    noteTransferred: async (callId: string) => await noteTransferred(store, callId, await options()),
   };
 }

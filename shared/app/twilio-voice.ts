@@ -43,22 +43,29 @@ export async function twilioVoiceServices() {
       return await answerCall({ store, vapi: vapiFor(await config.get()), clock }, call, options);
     },
     ...ending,
-    /** A voicemail is ready: noted on the call, stored, and the business told (the sweeper retries). */
+    /**
+     * A voicemail is ready: stored first, so nothing after it can lose it, and the business told (the
+     * sweeper retries what fails); then noted on the call and its record, which may fail on its own.
+     */
     async voicemailLeft(recording: {
       callId: string;
       recordingSid: string;
       recordingUrl: string;
       durationSeconds: number | null;
     }) {
-      const call = await ending.noteMessage(recording.callId);
+      const call = await store.calls.get(recording.callId).catch(() => null);
       const now = clock.now();
-      return await voicemailLeft(
+      const alert = await voicemailLeft(
         { store, alerts },
-        { ...recording, callerNumber: call.callerNumber, recordedAt: now.getTime() },
+        { ...recording, callerNumber: call?.callerNumber ?? null, recordedAt: now.getTime() },
         now,
       );
+      const noted = await ending.noteMessage(recording.callId).then(
+        () => true,
+        () => false,
+      );
+      return { ...alert, noted };
     },
-    markTransferred: (callId: string) => store.calls.markTransferred(callId, clock.now()),
     transferReason: async (callId: string) => (await store.calls.get(callId))?.transferReason ?? null,
   };
 }

@@ -80,17 +80,20 @@ export function orderedDeeds(deeds: Iterable<CallDeed>): CallDeed[] {
 
 /**
  * What the call did, from its record and the bookings it made: a booking the worker could not make is a
- * failure (the caller was texted); an appointment canceled under one of its refs is a cancellation; a new
- * booking that replaces another is a move, unless it failed (then the old one stayed).
+ * failure (the caller was texted); an appointment canceled under one of its refs, or a booking the call
+ * made and then canceled, is a cancellation; a new booking that replaces another is a move, unless it
+ * failed (then the old one stayed).
  */
 export function deedsOf(
-  call: Pick<CallRecord, 'bookingRefs' | 'transferredAt' | 'messageAt'>,
-  bookings: readonly Pick<Booking, 'status' | 'replaces'>[],
+  call: Pick<CallRecord, 'callId' | 'bookingRefs' | 'transferredAt' | 'messageAt'>,
+  bookings: readonly Pick<Booking, 'status' | 'replaces' | 'canceledBy'>[],
   report: Pick<CallEndReport, 'broke'> = {},
 ): CallDeed[] {
   const deeds = new Set<CallDeed>();
   for (const booking of bookings) {
     if (booking.status === 'failed') deeds.add('failed');
+    // Made and canceled on the same call: what is left of it is a cancellation.
+    else if (booking.status === 'canceled' && booking.canceledBy === call.callId) deeds.add('canceled');
     else deeds.add(booking.replaces ? 'rescheduled' : 'booked');
   }
   if (call.bookingRefs.some((ref) => ref.canceledAt !== null)) deeds.add('canceled');

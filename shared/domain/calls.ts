@@ -39,17 +39,26 @@ export async function endCall(
 }
 
 /**
- * Notes a message the caller left; if the call has ended already, its record is filed again with it.
- * Returns the call as it is now.
+ * Notes a message the caller left; if the call has ended already (Twilio posts the recording, and a
+ * dial's outcome, apart from the final status, in either order), its record is filed again with it.
  */
 export async function noteMessage(
   store: CallStore,
   callId: string,
   options: CallLogSettings & { now: Date },
-): Promise<CallRecord> {
+): Promise<void> {
   const call = await store.calls.markMessage(callId, options.now);
   if (call.status === 'ended') await fileCall(store, call, { callId }, options);
-  return call;
+}
+
+/** Notes that the person a transfer dialled answered; a call that has ended is filed again with it. */
+export async function noteTransferred(
+  store: CallStore,
+  callId: string,
+  options: CallLogSettings & { now: Date },
+): Promise<void> {
+  const call = await store.calls.markTransferred(callId, options.now);
+  if (call.status === 'ended') await fileCall(store, call, { callId }, options);
 }
 
 async function fileCall(
@@ -70,7 +79,8 @@ async function fileCall(
   await store.callLog.save({
     ...reported,
     ...(options.keepTranscripts && transcript !== undefined ? { transcript } : {}),
-    callerNumber: report.callerNumber ?? call.callerNumber,
+    // The call item's number was read by the voice webhook, which knows Twilio's withheld-caller ids.
+    callerNumber: call.callerNumber ?? report.callerNumber ?? null,
     startedAt,
     deeds: deedsOf(call, bookings, report),
     bookingIds: [...touched],

@@ -138,7 +138,6 @@ export interface VapiPort {
   ): Promise<{ vapiCallId: string; twiml: string }>;
 }
 
-/** Sends one SMS; the message body never contains secrets, and adapters never log it. */
 /** The live phone call, through Twilio: where its next TwiML comes from. */
 export interface CallControlPort {
   /** Makes the call play the TwiML at `url` now; `call_over` when the call has already ended. */
@@ -150,6 +149,7 @@ export interface TopicPort {
   publish(message: { subject: string; body: string }): Promise<void>;
 }
 
+/** Sends one SMS; the message body never contains secrets, and adapters never log it. */
 export interface SmsPort {
   send(message: { to: string; body: string }): Promise<{ id: string }>;
 }
@@ -223,13 +223,10 @@ export interface CallRepository {
   markRefCanceled(callId: string, ref: string, now: Date): Promise<boolean>;
   /** Notes that this call is moving the appointment under `ref` into booking `bookingId`. */
   markRefMoved(callId: string, ref: string, bookingId: string): Promise<void>;
-  /**
-   * Notes that the caller asked for a person: why (for the whisper to whoever answers) and whether they are
-   * being put through (`dial`) or asked to leave a message.
-   */
-  noteTransfer(callId: string, transfer: { reason: string | null; dial: boolean }, now: Date): Promise<void>;
-  /** Notes that the person the caller was put through to answered. */
-  markTransferred(callId: string, now: Date): Promise<void>;
+  /** Notes that the caller asked for a person, and why (for the whisper to whoever answers). */
+  noteTransfer(callId: string, reason: string | null, now: Date): Promise<void>;
+  /** Notes that the person the caller was put through to answered; returns the call as it is now. */
+  markTransferred(callId: string, now: Date): Promise<CallRecord>;
   /** Notes that the caller left a message (the first time counts) and returns the call as it is now. */
   markMessage(callId: string, now: Date): Promise<CallRecord>;
 }

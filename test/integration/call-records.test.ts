@@ -156,6 +156,20 @@ describe('call records (Twilio status and Vapi end-of-call report through the re
     expect((await recordOf(late)).outcome).toBe('message');
   });
 
+  it('keeps a withheld caller withheld, whatever placeholder number Vapi reports', async () => {
+    const call = newCall(null);
+    // Twilio's keypad spelling of ANONYMOUS, as Vapi passes it on.
+    await endOfCallReport(call, { call: { ...vapiCall(call), customer: { number: '+266696687' } } });
+    await twilioStatus(call, { CallStatus: 'completed', CallDuration: '15', From: '+266696687' });
+    expect((await recordOf(call)).callerNumber).toBeNull();
+
+    // A number only the second sender knows still reaches the record.
+    const known = newCall('+14155550516');
+    await endOfCallReport(known, { call: { ...vapiCall(known), customer: {} } });
+    await twilioStatus(known, { CallStatus: 'completed', CallDuration: '15' });
+    expect((await recordOf(known)).callerNumber).toBe('+14155550516');
+  });
+
   it('files a call that did nothing as no_action, and one that broke as failed', async () => {
     const idle = newCall('+14155550506');
     await life.offered(idle);

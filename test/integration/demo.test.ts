@@ -100,12 +100,12 @@ describe('runDemo (the `npm run demo` scenario on the local stack)', () => {
       expect.arrayContaining([
         { caller: summary.contested.winner, outcome: 'booked' },
         { caller: summary.contested.loser, outcome: 'booked' },
-        { caller: `${summary.contested.loser} (call back)`, outcome: 'rescheduled' },
+        { caller: `${summary.contested.loser} (call back)`, outcome: 'canceled' },
         { caller: 'Caller C', outcome: 'message' },
       ]),
     );
     const paths = result.timeline.filter((entry) => entry.kind === 'request').map((entry) => entry.text);
-    for (const path of ['/twilio/transfer', '/twilio/whisper', '/twilio/dial-result', '/twilio/recording'])
+    for (const path of ['/twilio/transfer', '/twilio/dial-result', '/twilio/recording'])
       expect(paths.some((text) => text.includes(path))).toBe(true);
   });
 

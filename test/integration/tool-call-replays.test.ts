@@ -50,6 +50,17 @@ describe('tool-call replays on DynamoDB Local', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     clock += 10_001;
     expect(await replays.once(orphan, async () => 'taken over')).toBe('taken over');
+
+    // The runner whose lease ran out finishes late: it cannot overwrite (or delete) the one that took over.
+    const late = { callId: 'CA-two', toolCallId: 'tc-late' };
+    let finishLate: (value: string) => void = () => undefined;
+    const slow = replays.once(late, () => new Promise<string>((resolve) => (finishLate = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    clock += 10_001;
+    expect(await replays.once(late, async () => 'the one that took over')).toBe('the one that took over');
+    finishLate('the late one');
+    expect(await slow).toBe('the late one');
+    expect(await replays.once(late, async () => 'a third run')).toBe('the one that took over');
   });
 
   it('lets a run that failed be retried, and forgets results after two hours', async () => {

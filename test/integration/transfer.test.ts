@@ -51,6 +51,16 @@ describe('transfer_to_human during business hours (real handlers, local Twilio f
     expect((await t.recordOf(call))?.outcome).toBe('transferred');
   });
 
+  it('files the transfer even when Twilio posts the final status before the dial result', async () => {
+    const call = newCall('+14155550606');
+    await t.tool(call, 'transfer_to_human', {});
+    await t.twilio(t.redirectOf(call), call, { CallStatus: 'in-progress' });
+    await t.twilio('/twilio/status', call, { CallStatus: 'completed', CallDuration: '80' });
+    expect((await t.recordOf(call))?.outcome).toBe('no_action');
+    await t.twilio('/twilio/dial-result', call, { DialCallStatus: 'completed', DialCallDuration: '60' });
+    expect((await t.recordOf(call))?.outcome).toBe('transferred');
+  });
+
   it('takes a message when the person does not answer, and the recording marks the call', async () => {
     const call = newCall('+14155550602');
     await t.tool(call, 'transfer_to_human', {});

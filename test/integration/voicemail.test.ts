@@ -53,7 +53,9 @@ describe('voicemail alerts (real handlers, DynamoDB Local, local Twilio fake, th
 
   async function sweepOnce() {
     const { handler } = await import('../../functions/booking-sweeper/handler.ts');
-    return (await handler({}, lambdaContext())) as { voicemails: { retried: number; stillOwed: number } };
+    return (await handler({}, lambdaContext())) as {
+      voicemails: { retried: number; stillOwed: number; abandoned: number };
+    };
   }
 
   /** Makes a voicemail due now, as if its retry wait had passed. */
@@ -103,7 +105,7 @@ describe('voicemail alerts (real handlers, DynamoDB Local, local Twilio fake, th
     // Not yet due: the sweeper leaves it for later.
     expect((await sweepOnce()).voicemails.retried).toBe(0);
     await makeDue(sid);
-    expect((await sweepOnce()).voicemails).toEqual({ retried: 1, stillOwed: 0 });
+    expect((await sweepOnce()).voicemails).toEqual({ retried: 1, stillOwed: 0, abandoned: 0 });
     expect(textsToStaff()).toHaveLength(before + 1);
     expect(textsToStaff().at(-1)?.body).toContain('+14155550702');
     // Sent: no longer listed, so no later sweep texts it again.

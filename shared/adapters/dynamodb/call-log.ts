@@ -51,19 +51,19 @@ function toEntry(item: CallLogItem): CallLogEntry {
 export function createCallLog(db: DynamoDBDocumentClient, tableName: string): CallLog {
   return {
     async save(entry) {
-      const names: Record<string, string> = { '#ttl': 'ttl', '#from': 'from' };
+      const names: Record<string, string> = { '#ttl': 'ttl' };
       const values: Record<string, unknown> = {
         ':callId': entry.callId,
         ':startedAt': entry.startedAt,
         ':ttl': ttlSeconds(entry.expiresAt),
-        ':from': entry.callerNumber ?? null,
       };
-      const sets = [
-        'callId = :callId',
-        'startedAt = :startedAt',
-        '#ttl = :ttl',
-        '#from = if_not_exists(#from, :from)',
-      ];
+      const sets = ['callId = :callId', 'startedAt = :startedAt', '#ttl = :ttl'];
+      // A sender that does not know the number writes nothing, so a later one can still fill it in.
+      if (entry.callerNumber) {
+        names['#from'] = 'from';
+        values[':from'] = entry.callerNumber;
+        sets.push('#from = if_not_exists(#from, :from)');
+      }
       const reported = {
         endedAt: entry.endedAt,
         durationSeconds: entry.durationSeconds,

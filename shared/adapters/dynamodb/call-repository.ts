@@ -180,15 +180,15 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
       return claimed !== null;
     },
 
-    async noteTransfer(callId, { reason, dial }, now) {
-      await upsertCall(callId, now, {
-        set: 'transferReason = :reason, transferDial = :dial, transferAskedAt = :now',
-        values: { ':reason': reason, ':dial': dial },
-      });
+    async noteTransfer(callId, reason, now) {
+      await upsertCall(callId, now, { set: 'transferReason = :reason', values: { ':reason': reason } });
     },
 
     async markTransferred(callId, now) {
-      await upsertCall(callId, now, { set: 'transferredAt = if_not_exists(transferredAt, :now)' });
+      const attributes = await upsertCall(callId, now, {
+        set: 'transferredAt = if_not_exists(transferredAt, :now)',
+      });
+      return toCallRecord(CallItemSchema.parse(attributes));
     },
 
     async markMessage(callId, now) {

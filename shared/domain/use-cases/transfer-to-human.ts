@@ -48,7 +48,7 @@ export async function transferToHuman(
   if (!humanNumber) why = 'no_number';
   else if (hours && !isOpenAt(hours, now, await deps.directory.businessTimezone())) why = 'closed';
 
-  await deps.store.calls.noteTransfer(call.callId, { reason, dial: why === null }, now);
+  await deps.store.calls.noteTransfer(call.callId, reason, now);
   const url = why === null ? deps.transfer.dialUrl : deps.transfer.messageUrl(why);
   let moved: 'redirected' | 'call_over';
   try {

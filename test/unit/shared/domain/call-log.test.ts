@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deedsOf, isBrokenEnding, outcomeOf } from '../../../../shared/domain/call-log.ts';
 import type { BookingRef } from '../../../../shared/domain/model.ts';
 
-const quiet = { bookingRefs: [] as BookingRef[], transferredAt: null, messageAt: null };
+const quiet = { callId: 'CA1', bookingRefs: [] as BookingRef[], transferredAt: null, messageAt: null };
 const canceledRef = { canceledAt: 1, movedTo: null } as BookingRef;
 
 describe('call outcomes', () => {
@@ -15,13 +15,24 @@ describe('call outcomes', () => {
 
   it('reads the deeds from the call and its bookings', () => {
     expect(deedsOf(quiet, [])).toEqual([]);
-    expect(deedsOf(quiet, [{ status: 'queued', replaces: null }])).toEqual(['booked']);
-    expect(deedsOf(quiet, [{ status: 'booked', replaces: { bookingId: 'b' } as never }])).toEqual([
-      'rescheduled',
-    ]);
+    expect(deedsOf(quiet, [{ status: 'queued', replaces: null, canceledBy: null }])).toEqual(['booked']);
+    expect(
+      deedsOf(quiet, [{ status: 'booked', replaces: { bookingId: 'b' } as never, canceledBy: null }]),
+    ).toEqual(['rescheduled']);
     // A move whose new booking failed kept the old one: the call failed at what it tried.
-    expect(deedsOf(quiet, [{ status: 'failed', replaces: { bookingId: 'b' } as never }])).toEqual(['failed']);
+    expect(
+      deedsOf(quiet, [{ status: 'failed', replaces: { bookingId: 'b' } as never, canceledBy: null }]),
+    ).toEqual(['failed']);
     expect(deedsOf({ ...quiet, bookingRefs: [canceledRef] }, [])).toEqual(['canceled']);
+    // Moved, then the new time canceled, on the same call: a cancellation is what is left.
+    const movedThenCanceled = {
+      status: 'canceled',
+      replaces: { bookingId: 'b' } as never,
+      canceledBy: 'CA1',
+    } as const;
+    expect(deedsOf(quiet, [movedThenCanceled])).toEqual(['canceled']);
+    // Canceled later by another call: this call still booked it.
+    expect(deedsOf(quiet, [{ ...movedThenCanceled, replaces: null, canceledBy: 'CA2' }])).toEqual(['booked']);
     expect(deedsOf({ ...quiet, transferredAt: 5, messageAt: 6 }, [])).toEqual(['transferred', 'message']);
     expect(deedsOf(quiet, [], { broke: true })).toEqual(['failed']);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VoicemailBox } from '../../../../shared/domain/ports.ts';
 import {
+  MAX_ALERT_FAILURES,
   retryVoicemailAlerts,
   type Voicemail,
   type VoicemailAlerts,
@@ -89,21 +90,24 @@ describe('voicemail alerts', () => {
       done: false,
       sent: ['sms'],
       failed: ['topic'],
+      abandoned: false,
     });
     const firstWait = (items.get(VOICEMAIL.recordingSid)?.dueAt ?? 0) - t0.getTime();
     const t1 = new Date(t0.getTime() + firstWait + 1);
-    expect(await retryVoicemailAlerts(deps, t1)).toEqual({ retried: 1, stillOwed: 1 });
+    expect(await retryVoicemailAlerts(deps, t1)).toEqual({ retried: 1, stillOwed: 1, abandoned: 0 });
     const secondWait = (items.get(VOICEMAIL.recordingSid)?.dueAt ?? 0) - t1.getTime();
     expect(secondWait).toBe(2 * firstWait);
     expect(await retryVoicemailAlerts(deps, new Date(t1.getTime() + secondWait + 1))).toEqual({
       retried: 1,
       stillOwed: 0,
+      abandoned: 0,
     });
     expect(texts).toHaveLength(1);
     expect(published).toEqual(['from +14155550123']);
     expect(await retryVoicemailAlerts(deps, new Date(t1.getTime() + 3_600_000))).toEqual({
       retried: 0,
       stillOwed: 0,
+      abandoned: 0,
     });
     // A repeat of the recording callback after everything went out sends nothing.
     await voicemailLeft(deps, VOICEMAIL, new Date(t1.getTime() + 3_600_000));
@@ -123,6 +127,27 @@ describe('voicemail alerts', () => {
       done: true,
       sent: [],
       failed: [],
+      abandoned: false,
     });
+  });
+
+  it('gives up, loudly, on a channel that fails for a day, and keeps retrying the others until then', async () => {
+    const { box, items } = memoryBox();
+    const { alerts } = alertsWith(Number.POSITIVE_INFINITY);
+    const deps = { store: { voicemails: box }, alerts };
+    let now = Date.parse('2026-12-01T15:00:00Z');
+    await voicemailLeft(deps, VOICEMAIL, new Date(now));
+    let rounds = 1;
+    let last = { retried: 0, stillOwed: 0, abandoned: 0 };
+    while (items.get(VOICEMAIL.recordingSid)?.dueAt !== null) {
+      now = (items.get(VOICEMAIL.recordingSid)?.dueAt ?? now) + 1;
+      last = await retryVoicemailAlerts(deps, new Date(now));
+      rounds += 1;
+    }
+    expect(rounds).toBe(MAX_ALERT_FAILURES);
+    expect(last).toEqual({ retried: 1, stillOwed: 0, abandoned: 1 });
+    const hours = (now - Date.parse('2026-12-01T15:00:00Z')) / 3_600_000;
+    expect(hours).toBeGreaterThan(20);
+    expect(hours).toBeLessThan(30);
   });
 });
