@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config.ts';
 import type { CallEndReport } from '../domain/call-log.ts';
-import { type CallLogSettings, endCall, noteMessage, noteTransferred } from '../domain/calls.ts';
+import { type CallLogSettings, endCall, noteDeed } from '../domain/calls.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Store } from '../domain/ports.ts';
 
@@ -19,7 +19,7 @@ export function callEnding(store: Store, settings: () => Promise<Config>, clock:
   const options = async () => ({ ...callLogSettings(await settings()), now: clock.now() });
   return {
     endCall: async (report: CallEndReport) => await endCall(store, report, await options()),
-    noteMessage: async (callId: string) => await noteMessage(store, callId, await options()),
-    noteTransferred: async (callId: string) => await noteTransferred(store, callId, await options()),
+    noteMessage: async (callId: string) => await noteDeed(store, callId, 'message', await options()),
+    noteTransferred: async (callId: string) => await noteDeed(store, callId, 'transferred', await options()),
   };
 }

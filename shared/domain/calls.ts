@@ -38,26 +38,24 @@ export async function endCall(
   return { releasedHoldIds: released };
 }
 
-/**
- * Notes a message the caller left; if the call has ended already (Twilio posts the recording, and a
- * dial's outcome, apart from the final status, in either order), its record is filed again with it.
- */
-export async function noteMessage(
-  store: CallStore,
-  callId: string,
-  options: CallLogSettings & { now: Date },
-): Promise<void> {
-  const call = await store.calls.markMessage(callId, options.now);
-  if (call.status === 'ended') await fileCall(store, call, { callId }, options);
-}
+/** Something a call did that Twilio may report after the call's final status. */
+export type LateDeed = 'message' | 'transferred';
 
-/** Notes that the person a transfer dialled answered; a call that has ended is filed again with it. */
-export async function noteTransferred(
+/**
+ * Notes a message the caller left, or that the person a transfer dialled answered. Twilio posts the
+ * recording and a dial's outcome apart from the final status, in either order: a call that has ended
+ * already has its record filed again with it.
+ */
+export async function noteDeed(
   store: CallStore,
   callId: string,
+  deed: LateDeed,
   options: CallLogSettings & { now: Date },
 ): Promise<void> {
-  const call = await store.calls.markTransferred(callId, options.now);
+  const call =
+    deed === 'message'
+      ? await store.calls.markMessage(callId, options.now)
+      : await store.calls.markTransferred(callId, options.now);
   if (call.status === 'ended') await fileCall(store, call, { callId }, options);
 }
 
