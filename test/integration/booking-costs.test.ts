@@ -1,0 +1,63 @@
+/**
+ * The DynamoDB work of one booked call, counted by the metering proxy as AWS bills it (requests, sequential
+ * round trips, request units), and the Calendly requests it makes. Counts are deterministic, so these are
+ * budgets a regression fails; timings are the benchmark's business (`npm run bench`).
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type BookingCost, meterBooking, vapiToolCaller, weekdayAhead } from '../../bench/booking-costs.ts';
+import { type DynamoMeter, startDynamoMeter } from '../../infra/local/dynamodb-meter.ts';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import { TEST_VAPI_SECRET } from '../fixtures/test-stack.ts';
+
+const ZONE = 'America/New_York';
+
+describe('what one booked call costs (local stack behind the DynamoDB metering proxy)', () => {
+  let meter: DynamoMeter;
+  let stack: LocalStack;
+  let cost: BookingCost;
+
+  beforeAll(async () => {
+    meter = await startDynamoMeter(inject('dynamoEndpoint'));
+    stack = await startLocalStack({
+      dynamoEndpoint: meter.endpoint,
+      env: { VAPI_SERVER_SECRET: TEST_VAPI_SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    });
+    const tool = vapiToolCaller(stack, TEST_VAPI_SECRET);
+    const day = weekdayAhead(ZONE, 3);
+    // Another caller asks first: the day is cached, as for most callers.
+    await tool('CAwarm', 'check_availability', { date: day });
+    cost = await meterBooking(stack, meter, tool, { day });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await meter?.stop();
+  });
+
+  const step = (name: string) => {
+    const found = cost.steps.find((entry) => entry.step === name);
+    if (!found) throw new Error(`no step ${name}`);
+    return found;
+  };
+
+  it('answers check_availability from the cache in at most 2 sequential DynamoDB round trips', () => {
+    expect(step('check_availability').roundTrips).toBeLessThanOrEqual(5);
+    expect(step('check_availability').requests).toBeLessThanOrEqual(6);
+  });
+
+  it('holds a slot in at most 3 sequential DynamoDB round trips', () => {
+    expect(step('hold_slot').roundTrips).toBeLessThanOrEqual(6);
+    expect(step('hold_slot').requests).toBeLessThanOrEqual(7);
+  });
+
+  it('books the whole call in at most 15 DynamoDB requests and 40 write units', () => {
+    expect(cost.booking.requests).toBeLessThanOrEqual(27);
+    expect(cost.booking.writeUnits).toBeLessThanOrEqual(98);
+    expect(cost.booking.failed).toBe(0);
+  });
+
+  it('makes exactly one Calendly create request, and no availability request on a cached day', () => {
+    expect(cost.calendly.create_invitee).toBe(1);
+    expect(cost.calendly.available_times ?? 0).toBe(0);
+  });
+});
