@@ -1,9 +1,11 @@
 /**
  * Runs the tool calls of one Vapi message, whose arguments ./tools/catalog.ts already read at the edge: one result
  * per call, in order, and every failure turned into an `ok:false` result (never an HTTP error). Each call
- * runs at most once per (call, toolCallId): a replay in the same call gets the stored first result; the
- * same id in another call is a different tool call. Only answers that must not be replayed (the calendar
- * was unreachable, the code crashed) are thrown inside the replay guard, so a retry runs again.
+ * takes effect at most once per (call, toolCallId): a replay in the same call gets the stored first result,
+ * or, for a replay-safe tool (its second run changes nothing and answers alike: check_availability,
+ * hold_slot, confirm_booking), runs again; the same id in another call is a different tool call. Only
+ * answers that must not be replayed (the calendar was unreachable, the code crashed) are thrown inside the
+ * replay guard, so a retry runs again.
  */
 import { type Clock, sleep, withinBudget } from '../../shared/domain/clock.ts';
 import { AppError, ToolCallInProgressError } from '../../shared/domain/errors.ts';
@@ -11,7 +13,7 @@ import type { CallContext } from '../../shared/domain/model.ts';
 import type { ToolCallReplays } from '../../shared/domain/ports.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import type { ToolCallRequest } from './schema.ts';
-import { resultLine, ToolError, type ToolErrorCode, toolFailure } from './tool-answer.ts';
+import { answerLine, NOT_REPLAYED, resultLine, ToolError, toolFailure } from './tool-answer.ts';
 import type { ToolRunDeps } from './tools/define.ts';
 
 export interface ToolCallResult {
@@ -22,9 +24,6 @@ export interface ToolCallResult {
 
 const IN_PROGRESS_WAIT_MS = 250;
 const IN_PROGRESS_ATTEMPTS = 20;
-
-/** Answers that may change on a retry of the same tool call, so they are never kept as its replay answer. */
-const NOT_REPLAYED: ReadonlySet<string> = new Set<ToolErrorCode>(['calendar_unavailable', 'no_services']);
 
 /** Runs one tool; its answers become stored results, except those a retry may change, which are thrown. */
 async function runTool(
@@ -39,10 +38,9 @@ async function runTool(
         ? new ToolError('call_unknown', 'Sorry, I lost track of this call. Could you call back?', {
             reason: 'message has no call',
           })
-        : await request.invocation(call, deps);
-  if (!(answer instanceof ToolError)) return resultLine(answer);
-  if (NOT_REPLAYED.has(answer.code)) throw answer;
-  return resultLine(toolFailure(answer));
+        : await request.invocation.run(call, deps, request.toolCallId);
+  if (answer instanceof ToolError && NOT_REPLAYED.has(answer.code)) throw answer;
+  return answerLine(answer);
 }
 
 /** The answer for a failure that is not the caller's fault: said kindly, never stored as the replay answer. */
@@ -115,7 +113,9 @@ export function createToolCallRunner(deps: ToolRunDeps, replays: ToolCallReplays
 
   async function runWithReplayWait(request: ToolCallRequest, call: CallContext | null): Promise<string> {
     // Without a call there is nothing to scope a stored answer to, and nothing to protect: answer directly.
-    if (!call) return await runTool(request, call, deps);
+    // A replay-safe tool runs again instead, which costs less than storing every first answer.
+    const replaySafe = !(request.invocation instanceof ToolError) && request.invocation.replaySafe;
+    if (!call || replaySafe) return await runTool(request, call, deps);
     for (let attempt = 0; ; attempt++) {
       try {
         return await replays.once({ callId: call.callId, toolCallId: request.toolCallId }, () =>

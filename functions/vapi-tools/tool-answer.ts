@@ -73,8 +73,30 @@ export class ToolError extends AppError<ToolErrorCode> {
 /** A successful tool answer: `ok` and a speakable `say`, plus tool-specific fields. */
 export type ToolSuccess = { ok: true; say: string } & Record<string, unknown>;
 
-/** What running a tool gives: its answer, or the ToolError to answer with. */
-export type ToolAnswer = ToolSuccess | ToolError;
+/** The first answer of a tool call, kept in the call's ledger, given again word for word to its replay. */
+export class ReplayedAnswer {
+  constructor(readonly line: string) {}
+}
+
+/** What running a tool gives: its answer, the ToolError to answer with, or a replay's kept answer. */
+export type ToolAnswer = ToolSuccess | ToolError | ReplayedAnswer;
+
+/** Answers that may change on a retry of the same tool call, so they are never kept as its replay answer. */
+export const NOT_REPLAYED: ReadonlySet<string> = new Set<ToolErrorCode>([
+  'calendar_unavailable',
+  'no_services',
+]);
+
+/** The line an answer is given as. */
+export function answerLine(answer: ToolAnswer): string {
+  if (answer instanceof ReplayedAnswer) return answer.line;
+  return resultLine(answer instanceof ToolError ? toolFailure(answer) : answer);
+}
+
+/** The line a replay of the tool call should hear again, or null for an answer a retry may change. */
+export function keptLine(answer: ToolAnswer): string | null {
+  return answer instanceof ToolError && NOT_REPLAYED.has(answer.code) ? null : answerLine(answer);
+}
 
 /** `{ok:false, error, say, ...details}` for a ToolError. */
 export function toolFailure(error: ToolError): Record<string, unknown> {

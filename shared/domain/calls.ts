@@ -30,7 +30,9 @@ export async function endCall(
 ): Promise<{ releasedHoldIds: string[] }> {
   const call = await store.calls.markEnded(report.callId, options.now);
   const released: string[] = [];
-  for (const holdId of Object.keys(call.holds)) {
+  // Holds that are over (confirmed or released) keep 0 as their expiry.
+  for (const [holdId, until] of Object.entries(call.holds)) {
+    if (until === 0) continue;
     const hold = await store.slots.getHold(holdId);
     if (hold?.status === 'held' && (await store.slots.release(hold, options.now))) released.push(holdId);
   }

@@ -22,6 +22,26 @@ export interface Offer extends SlotRef {
   expiresAt: number;
 }
 
+/**
+ * What a call's tool calls left behind: the slot ids it was offered, and the first answers of tool calls
+ * whose replays must hear them again (by toolCallId). Written conditionally on `revision` (null: never
+ * written), so two tool calls of one call never lose each other's offers.
+ */
+export interface ToolLedger {
+  offers: Offer[];
+  answers: Record<string, string>;
+  revision: number | null;
+}
+
+/** A ledger nothing has been written to. */
+export const EMPTY_LEDGER: ToolLedger = { offers: [], answers: {}, revision: null };
+
+/** How a use case keeps its tool call's answer in the ledger: the tool's rendering of an outcome (null: keep none). */
+export interface AnswerKeeper<O> {
+  toolCallId: string;
+  answer(outcome: O): string | null;
+}
+
 export type SlotState = 'held' | 'booking' | 'booked' | 'released';
 
 /** One call's lease on a slot. `fence` grows every time the slot changes hands, so stale holders are detectable. */
@@ -116,9 +136,12 @@ export interface CallRecord {
   status: 'in-progress' | 'ended';
   startedAt: number;
   endedAt: number | null;
-  offers: Offer[];
-  /** Live-or-recent holds of this call: holdId -> lease expiry (epoch ms). */
+  /** What the call's tool calls left: the times offered, and answers kept for replays. */
+  ledger: ToolLedger;
+  /** Every hold of this call: holdId -> lease expiry (epoch ms), 0 once it is confirmed or released. */
   holds: Record<string, number>;
+  /** Changes with every change to `holds` (the slot lock's cap check is conditional on it); null before the call has an item. */
+  revision: number | null;
   /** The TwiML the call was answered with, returned again to a repeated voice webhook. */
   answer: string | null;
   /** Appointments find_booking gave this call, under short refs. */

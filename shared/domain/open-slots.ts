@@ -6,7 +6,7 @@
  */
 import type { AvailabilityReader } from './availability.ts';
 import type { Clock } from './clock.ts';
-import type { CallContext, Offer, SlotRef } from './model.ts';
+import type { AnswerKeeper, CallContext, SlotRef, ToolLedger } from './model.ts';
 import type { EventTypeInfo, Store } from './ports.ts';
 import { overlapsOccupied } from './slot-cells.ts';
 import { addDays } from './time/calendar-day.ts';
@@ -20,6 +20,11 @@ const CALENDLY_START_MARGIN_MS = 60_000;
 
 /** What the finder needs of an event type: which one, and how long its appointments last. */
 export type Bookable = Pick<EventTypeInfo, 'uri' | 'durationMinutes'>;
+
+const slotOf = (offer: { id: string; start: string }): OfferedSlot => ({
+  id: offer.id,
+  start: isoInstant(offer.start),
+});
 
 /** A slot offered to a call: its short id and its UTC start. */
 export interface OfferedSlot {
@@ -38,15 +43,36 @@ export interface SlotOffer {
   askedTimeFree: boolean | null;
 }
 
+/** What a search found: the starts to offer, in order, before any id is issued for them. */
+export interface SlotSearch {
+  starts: string[];
+  window: SearchWindow;
+  lookedAhead: boolean;
+  askedTimeFree: boolean | null;
+}
+
+/** How offers are registered: on the call's ledger as read, keeping the tool call's answer with them. */
+export interface OfferOptions {
+  ledger: ToolLedger;
+  keep?: AnswerKeeper<SlotOffer> | undefined;
+}
+
 export interface OpenSlotFinder {
   /** Free starts in the window, ascending, as Calendly wrote them. */
   find(service: Bookable, window: SearchWindow): Promise<string[]>;
-  /** Picks and offers up to the configured number of slots; looks ahead when the window is empty. */
-  offer(call: CallContext, service: Bookable, window: SearchWindow): Promise<SlotOffer>;
+  /** Picks up to the configured number of starts; looks ahead when the window is empty. Issues nothing. */
+  search(service: Bookable, window: SearchWindow): Promise<SlotSearch>;
+  /** Issues the call's ids for what a search found (and keeps the tool call's answer in the same write). */
+  register(
+    call: CallContext,
+    service: Bookable,
+    found: SlotSearch,
+    options: OfferOptions,
+  ): Promise<SlotOffer>;
   /** True while Calendly (through the availability cache) still lists the slot's start as bookable. */
   stillListed(slot: SlotRef, zone: string): Promise<boolean>;
   /** Fresh choices near a slot that was just taken: the nearest free times that day, or on the next day with any. */
-  alternativesTo(call: CallContext, taken: SlotRef, zone: string): Promise<SlotOffer>;
+  alternativesTo(call: CallContext, taken: SlotRef, zone: string, options: OfferOptions): Promise<SlotOffer>;
 }
 
 /** With an asked time, this many choices: the time itself (or its nearest) and the nearest around it. */
@@ -144,14 +170,38 @@ export function createOpenSlotFinder(deps: {
     return open.sort((a, b) => Date.parse(a) - Date.parse(b));
   }
 
-  async function register(call: CallContext, service: Bookable, starts: string[]) {
-    const now = deps.clock.now();
-    const offers: Offer[] = await deps.store.calls.issueOffers(
+  async function register(
+    call: CallContext,
+    service: Bookable,
+    found: SlotSearch,
+    { ledger, keep }: OfferOptions,
+  ): Promise<SlotOffer> {
+    const offerOf = (slots: OfferedSlot[]): SlotOffer => ({
+      slots,
+      window: found.window,
+      lookedAhead: found.lookedAhead,
+      askedTimeFree: found.askedTimeFree,
+    });
+    // Nothing to issue and no answer to keep: no write at all.
+    if (found.starts.length === 0 && !keep) return offerOf([]);
+    const issued = await deps.store.calls.issueOffers(
       call.callId,
-      starts.map((start) => ({ eventTypeUri: service.uri, start, durationMinutes: service.durationMinutes })),
-      { now, validForMs: deps.offerValidityMs },
+      found.starts.map((start) => ({
+        eventTypeUri: service.uri,
+        start,
+        durationMinutes: service.durationMinutes,
+      })),
+      {
+        now: deps.clock.now(),
+        validForMs: deps.offerValidityMs,
+        ledger,
+        keep: keep && {
+          toolCallId: keep.toolCallId,
+          answer: (offers) => keep.answer(offerOf(offers.map(slotOf))),
+        },
+      },
     );
-    return offers.map((offer) => ({ id: offer.id, start: isoInstant(offer.start) }));
+    return offerOf(issued.map(slotOf));
   }
 
   /** Windows after `window`, one day at a time, in the same part of day. */
@@ -195,30 +245,31 @@ export function createOpenSlotFinder(deps: {
     };
   }
 
-  async function offer(call: CallContext, service: Bookable, window: SearchWindow): Promise<SlotOffer> {
-    let starts = await find(service, window);
-    let shown = window;
-    let lookedAhead = false;
-    if (starts.length === 0) {
-      const ahead = await lookAhead(service, window);
-      if (!ahead) return { slots: [], window, lookedAhead: false, askedTimeFree: null };
-      starts = ahead.starts;
-      shown = ahead.window;
-      lookedAhead = true;
-    }
-    const chosen = choose(starts, shown);
-    const slots = await register(call, service, chosen.starts);
-    return { slots, window: shown, lookedAhead, askedTimeFree: chosen.askedTimeFree };
+  async function search(service: Bookable, window: SearchWindow): Promise<SlotSearch> {
+    const starts = await find(service, window);
+    if (starts.length > 0) return { ...choose(starts, window), window, lookedAhead: false };
+    const ahead = await lookAhead(service, window);
+    if (!ahead) return { starts: [], window, lookedAhead: false, askedTimeFree: null };
+    return { ...choose(ahead.starts, ahead.window), window: ahead.window, lookedAhead: true };
   }
 
-  async function alternativesTo(call: CallContext, taken: SlotRef, zone: string): Promise<SlotOffer> {
+  async function alternativesTo(
+    call: CallContext,
+    taken: SlotRef,
+    zone: string,
+    options: OfferOptions,
+  ): Promise<SlotOffer> {
     const now = deps.clock.now();
     const at = inZone(Date.parse(isoInstant(taken.start)), zone);
     const sameDay = resolveSearchWindow({ date: at.day, time: clockText(at) }, { now, zone });
     const service = { uri: taken.eventTypeUri, durationMinutes: taken.durationMinutes };
     const none = { slots: [], window: sameDay, lookedAhead: false, askedTimeFree: null };
-    return await offer(call, service, sameDay).catch(() => none);
+    try {
+      return await register(call, service, await search(service, sameDay), options);
+    } catch {
+      return none;
+    }
   }
 
-  return { find, offer, stillListed, alternativesTo };
+  return { find, search, register, stillListed, alternativesTo };
 }

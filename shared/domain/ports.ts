@@ -7,6 +7,7 @@
  */
 import type { CallDeed, CallEndReport, CallLogEntry } from './call-log.ts';
 import type {
+  AnswerKeeper,
   Appointment,
   Booking,
   BookingRef,
@@ -16,6 +17,7 @@ import type {
   Hold,
   Offer,
   SlotRef,
+  ToolLedger,
 } from './model.ts';
 import type { Channel, Voicemail } from './voicemails.ts';
 
@@ -204,8 +206,25 @@ export interface CallRepository {
   /** Stores the TwiML the call was answered with, unless an answer is stored already. */
   saveAnswer(callId: string, answer: string): Promise<void>;
   get(callId: string): Promise<CallRecord | null>;
-  /** Gives each slot a short id for this call ("S7"); a slot already offered to the call keeps its id. */
-  issueOffers(callId: string, slots: SlotRef[], options: { now: Date; validForMs: number }): Promise<Offer[]>;
+  /** The call's tool ledger alone (one small read). */
+  ledger(callId: string): Promise<ToolLedger>;
+  /**
+   * Gives each slot a short id for this call ("S7"); a slot already offered to the call keeps its id. The
+   * write is based on `ledger` (a stale one costs a second try) and keeps `keep`'s answer for the ids
+   * actually issued, in the same write.
+   */
+  issueOffers(
+    callId: string,
+    slots: SlotRef[],
+    options: { now: Date; validForMs: number; ledger: ToolLedger; keep?: AnswerKeeper<Offer[]> | undefined },
+  ): Promise<Offer[]>;
+  /** Keeps a tool call's answer in the ledger (for outcomes that issue no offers). */
+  keepAnswer(
+    callId: string,
+    toolCallId: string,
+    answer: string,
+    options: { now: Date; ledger: ToolLedger },
+  ): Promise<void>;
   /** Marks the call ended (a call never seen before starts and ends now) and returns what it looks like. */
   markEnded(callId: string, now: Date): Promise<CallRecord>;
   /** Gives each appointment a short ref for this call ("A1"); an appointment already given keeps its ref. */
@@ -280,6 +299,11 @@ export interface AppointmentMirror {
 export interface HoldRequest {
   holdId: string;
   call: CallContext;
+  /**
+   * The call's holds as the caller last read them (null: the call has no item yet), so the lock need not
+   * read them again; stale or absent only costs the transaction a second try.
+   */
+  seen?: Pick<CallRecord, 'holds' | 'revision'> | null;
   slot: SlotRef;
   name: string;
   email: string;

@@ -41,18 +41,18 @@ describe('what one booked call costs (local stack behind the DynamoDB metering p
   };
 
   it('answers check_availability from the cache in at most 2 sequential DynamoDB round trips', () => {
-    expect(step('check_availability').roundTrips).toBeLessThanOrEqual(5);
-    expect(step('check_availability').requests).toBeLessThanOrEqual(6);
+    expect(step('check_availability').roundTrips).toBeLessThanOrEqual(2);
+    expect(step('check_availability').requests).toBeLessThanOrEqual(4);
   });
 
   it('holds a slot in at most 3 sequential DynamoDB round trips', () => {
-    expect(step('hold_slot').roundTrips).toBeLessThanOrEqual(6);
-    expect(step('hold_slot').requests).toBeLessThanOrEqual(7);
+    expect(step('hold_slot').roundTrips).toBeLessThanOrEqual(3);
+    expect(step('hold_slot').requests).toBeLessThanOrEqual(3);
   });
 
   it('books the whole call in at most 15 DynamoDB requests and 40 write units', () => {
-    expect(cost.booking.requests).toBeLessThanOrEqual(27);
-    expect(cost.booking.writeUnits).toBeLessThanOrEqual(98);
+    expect(cost.booking.requests).toBeLessThanOrEqual(20);
+    expect(cost.booking.writeUnits).toBeLessThanOrEqual(88);
     expect(cost.booking.failed).toBe(0);
   });
 

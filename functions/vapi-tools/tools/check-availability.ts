@@ -20,8 +20,8 @@ import {
   weekdayName,
 } from '../../../shared/speech/time.ts';
 import * as z from '../../../shared/zod.ts';
-import { type ToolAnswer, ToolError } from '../tool-answer.ts';
-import { defineTool } from './define.ts';
+import { ReplayedAnswer, type ToolAnswer, ToolError } from '../tool-answer.ts';
+import { defineTool, keeperOf } from './define.ts';
 import { matching, oneOf, optional, text } from './fields.ts';
 import { listOf, slotsOf, timesOf } from './speech.ts';
 
@@ -151,6 +151,8 @@ function answerOf(outcome: AvailabilityOutcome, now: Date): ToolAnswer {
       return new ToolError('no_services', 'There is nothing I can book right now, sorry.');
     case 'unusable_request':
       return new ToolError('invalid_arguments', sayProblem(outcome.problem), detailsOf(outcome.problem));
+    case 'replayed':
+      return new ReplayedAnswer(outcome.answer);
     case 'offered': {
       const { asked, offer, zone } = outcome;
       const time = asked.askedTime && clockText(asked.askedTime);
@@ -188,7 +190,10 @@ export const checkAvailabilityTool = defineTool({
     part_of_day: 'Would you prefer the morning, the afternoon or the evening?',
     default: 'Which day would you like to come in?',
   },
-  async run(args, call, deps) {
+  // Its answer is kept in the call's ledger with the offers it names; a replay is answered from there.
+  replaySafe: true,
+  async run(args, call, deps, toolCallId) {
+    const now = deps.clock.now();
     const outcome = await checkAvailability(
       {
         date: args.date,
@@ -199,7 +204,8 @@ export const checkAvailabilityTool = defineTool({
       },
       call,
       deps,
+      keeperOf(toolCallId, (kept: AvailabilityOutcome) => answerOf(kept, now)),
     );
-    return answerOf(outcome, deps.clock.now());
+    return answerOf(outcome, now);
   },
 });

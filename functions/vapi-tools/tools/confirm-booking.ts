@@ -3,8 +3,8 @@ import type { Booking, CallContext } from '../../../shared/domain/model.ts';
 import { type ConfirmOutcome, confirmBooking } from '../../../shared/domain/use-cases/confirm-booking.ts';
 import { speakSlot } from '../../../shared/speech/time.ts';
 import * as z from '../../../shared/zod.ts';
-import { type ToolAnswer, ToolError } from '../tool-answer.ts';
-import { defineTool } from './define.ts';
+import { ReplayedAnswer, type ToolAnswer, ToolError } from '../tool-answer.ts';
+import { defineTool, keeperOf } from './define.ts';
 import { holdId } from './fields.ts';
 import { holdRefused } from './speech.ts';
 
@@ -44,6 +44,8 @@ function answerOf(outcome: ConfirmOutcome, call: CallContext, now: Date): ToolAn
         call,
         speakSlot(outcome.booking.slot.start, { zone: outcome.zone, now }),
       );
+    case 'replayed':
+      return new ReplayedAnswer(outcome.answer);
     case 'unknown_hold':
     case 'not_your_hold':
       return holdRefused(outcome);
@@ -75,8 +77,11 @@ export const confirmBookingTool = defineTool({
   returns: '`status: confirmed | pending`, `booking_id`',
   parameters: z.object({ hold_id: holdId }),
   hints: { default: 'Which reservation should I book? Let me check availability again if needed.' },
-  async run(args, call, deps) {
+  // A hold is confirmed once: a replay finds it confirmed and answers with the booking as it is now.
+  replaySafe: true,
+  async run(args, call, deps, toolCallId) {
     const now = deps.clock.now();
-    return answerOf(await confirmBooking(args.hold_id, call, deps), call, now);
+    const keep = keeperOf(toolCallId, (kept: ConfirmOutcome) => answerOf(kept, call, now));
+    return answerOf(await confirmBooking(args.hold_id, call, deps, keep), call, now);
   },
 });

@@ -3,11 +3,11 @@
  * the assistant should hear when arguments do not fit, and how it runs: a use case of shared/domain whose
  * typed outcome the tool puts into words.
  */
-import type { CallContext } from '../../../shared/domain/model.ts';
+import type { AnswerKeeper, CallContext } from '../../../shared/domain/model.ts';
 import type { OpenSlotFinder } from '../../../shared/domain/open-slots.ts';
 import type { UseCaseDeps } from '../../../shared/domain/use-cases/deps.ts';
 import type * as z from '../../../shared/zod.ts';
-import { type ToolAnswer, ToolError } from '../tool-answer.ts';
+import { keptLine, type ToolAnswer, ToolError } from '../tool-answer.ts';
 
 export type ToolRunDeps = UseCaseDeps & {
   slots: OpenSlotFinder;
@@ -15,7 +15,11 @@ export type ToolRunDeps = UseCaseDeps & {
 };
 
 /** A tool call whose arguments fit its tool: ready to run its use case. */
-export type ToolInvocation = (call: CallContext, deps: ToolRunDeps) => Promise<ToolAnswer>;
+export interface ToolInvocation {
+  run(call: CallContext, deps: ToolRunDeps, toolCallId: string): Promise<ToolAnswer>;
+  /** See ToolDefinition.replaySafe. */
+  replaySafe: boolean;
+}
 
 type Parameters = z.ZodMiniObject<Record<string, z.ZodMiniType>>;
 
@@ -31,7 +35,12 @@ export interface ToolDefinition<P extends Parameters> {
   parameters: P;
   /** What the assistant should hear when an argument does not fit, by argument; `default` otherwise. */
   hints: Partial<Record<keyof z.output<P> & string, string>> & { default: string };
-  run(args: z.output<P>, call: CallContext, deps: ToolRunDeps): Promise<ToolAnswer>;
+  /**
+   * A replay of the tool call (same call, same toolCallId) may simply run again: a second run changes
+   * nothing and answers alike, so no first answer needs storing (functions/vapi-tools/run-tool-calls.ts).
+   */
+  replaySafe?: boolean;
+  run(args: z.output<P>, call: CallContext, deps: ToolRunDeps, toolCallId: string): Promise<ToolAnswer>;
 }
 
 /** A tool of the catalog. */
@@ -55,7 +64,12 @@ export function defineTool<P extends Parameters>(definition: ToolDefinition<P>):
     parameters: definition.parameters,
     prepare(args) {
       const parsed = definition.parameters.safeParse(args);
-      if (parsed.success) return (call, deps) => definition.run(parsed.data, call, deps);
+      if (parsed.success) {
+        return {
+          run: (call, deps, toolCallId) => definition.run(parsed.data, call, deps, toolCallId),
+          replaySafe: definition.replaySafe ?? false,
+        };
+      }
       const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))].filter(
         Boolean,
       );
@@ -63,4 +77,9 @@ export function defineTool<P extends Parameters>(definition: ToolDefinition<P>):
       return new ToolError('invalid_arguments', hint ?? definition.hints.default, { fields });
     },
   };
+}
+
+/** Keeps, for replays of tool call `toolCallId`, the line `render` makes of a use case's outcome. */
+export function keeperOf<O>(toolCallId: string, render: (outcome: O) => ToolAnswer): AnswerKeeper<O> {
+  return { toolCallId, answer: (outcome) => keptLine(render(outcome)) };
 }

@@ -3,8 +3,8 @@ import { type HoldOutcome, holdSlot } from '../../../shared/domain/use-cases/hol
 import { speakEmail } from '../../../shared/speech/email.ts';
 import { speakSlot } from '../../../shared/speech/time.ts';
 import * as z from '../../../shared/zod.ts';
-import { type ToolAnswer, ToolError } from '../tool-answer.ts';
-import { defineTool } from './define.ts';
+import { ReplayedAnswer, type ToolAnswer, ToolError } from '../tool-answer.ts';
+import { defineTool, keeperOf } from './define.ts';
 import { email, slotId, text } from './fields.ts';
 import { listOf, slotsOf, tooManyHolds } from './speech.ts';
 
@@ -27,6 +27,8 @@ function answerOf(outcome: HoldOutcome, now: Date): ToolAnswer {
         slot: { id: outcome.slotId, start: new Date(Date.parse(hold.slot.start)).toISOString(), spoken },
       };
     }
+    case 'replayed':
+      return new ReplayedAnswer(outcome.answer);
     case 'unknown_slot':
       return new ToolError(
         'unknown_slot',
@@ -69,8 +71,17 @@ export const holdSlotTool = defineTool({
     email: 'Could you spell your email address for me?',
     default: 'Which time would you like, and what name and email should I put it under?',
   },
-  async run(args, call, deps) {
-    const outcome = await holdSlot({ slotId: args.slot_id, name: args.name, email: args.email }, call, deps);
-    return answerOf(outcome, deps.clock.now());
+  // The hold's id comes from the tool-call id: a replay finds the hold its first run made; any other
+  // answer is kept in the call's ledger.
+  replaySafe: true,
+  async run(args, call, deps, toolCallId) {
+    const now = deps.clock.now();
+    const outcome = await holdSlot(
+      { slotId: args.slot_id, name: args.name, email: args.email, toolCallId },
+      call,
+      deps,
+      keeperOf(toolCallId, (kept: HoldOutcome) => answerOf(kept, now)),
+    );
+    return answerOf(outcome, now);
   },
 });

@@ -1,18 +1,26 @@
 /**
- * Call items: one per phone call, holding the slot ids offered to it, the holds it owns, the booking refs
- * find_booking gave it and how many of its lookups found nothing.
+ * Call items: one per phone call, holding the holds it owns, the booking refs find_booking gave it and how
+ * many of its lookups found nothing; beside it, in the same partition, the call's tool ledger
+ * (./tool-ledger.ts): the slot ids offered to it and the answers kept for replays.
  */
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Appointment, BookingRef, Offer, SlotRef } from '../../domain/model.ts';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Appointment, BookingRef, Offer, ToolLedger } from '../../domain/model.ts';
 import type { CallRepository } from '../../domain/ports.ts';
-import { isoInstant } from '../../domain/time/instant.ts';
 import { type CallItem, CallItemSchema, toCallRecord } from './items.ts';
 import { keys, ttlSeconds } from './keys.ts';
+import { ledgerAttributes, NO_LEDGER, planOffers, type StoredLedger, storedLedgerOf } from './tool-ledger.ts';
 import { updateUnlessConditionFails } from './transactions.ts';
 
 /** Call items outlive the call by a week for support questions, then TTL removes them. */
 const CALL_RETENTION_MS = 7 * 24 * 3600 * 1000;
 const MAX_OFFER_ATTEMPTS = 5;
+/** A fresh empty ledger (each handed-out ledger is its own object: the adapter keys its state by it). */
+const NO_LEDGER_COPY = (): StoredLedger => ({
+  ...NO_LEDGER,
+  ledger: { offers: [], answers: {}, revision: null },
+});
 
 export function createCallRepository(db: DynamoDBDocumentClient, tableName: string): CallRepository {
   /**
@@ -42,6 +50,70 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
       }),
     );
     return Attributes ?? {};
+  }
+
+  /** What this adapter read with each ledger it handed out (the domain sees only ToolLedger). */
+  const stored = new WeakMap<ToolLedger, StoredLedger>();
+  function handOut(ledger: StoredLedger): ToolLedger {
+    stored.set(ledger.ledger, ledger);
+    return ledger.ledger;
+  }
+  const storedOf = (ledger: ToolLedger): StoredLedger => stored.get(ledger) ?? NO_LEDGER;
+
+  /**
+   * Writes the ledger's next version on top of `base`: `change` gives the offers and kept answers from the
+   * ledger as it is; a stale base is replaced by the stored one (the failed condition's answer) and
+   * `change` asked again. Returns what `change` returned for the version written.
+   */
+  async function writeLedger<T>(
+    callId: string,
+    base: StoredLedger,
+    now: Date,
+    change: (current: StoredLedger) => {
+      offers: Offer[];
+      offerSeq: number;
+      kept: StoredLedger['kept'];
+      result: T;
+    },
+  ): Promise<T> {
+    let current = base;
+    for (let attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++) {
+      const next = change(current);
+      const startedAt = current.startedAt ?? now.getTime();
+      const revision = current.ledger.revision;
+      const attributes = ledgerAttributes(next.offers, next.kept, now.getTime());
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.ledger(callId),
+            UpdateExpression:
+              'SET callId = :callId, startedAt = :startedAt, revision = :next, offerSeq = :offerSeq, ' +
+              'eventTypes = :eventTypes, offers = :offers, answers = :answers, #ttl = :ttl',
+            ConditionExpression: revision === null ? 'attribute_not_exists(pk)' : 'revision = :revision',
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeValues: {
+              ':callId': callId,
+              ':startedAt': startedAt,
+              ':next': (revision ?? 0) + 1,
+              ':offerSeq': next.offerSeq,
+              ':eventTypes': attributes.eventTypes,
+              ':offers': attributes.offers,
+              ':answers': attributes.answers,
+              ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
+              ...(revision === null ? {} : { ':revision': revision }),
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return next.result;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // Another tool call of this call wrote first: build on what it wrote.
+        current = error.Item ? storedLedgerOf(unmarshall(error.Item)) : NO_LEDGER;
+      }
+    }
+    throw new Error('could not write the tool ledger: the call kept changing it');
   }
 
   async function readItem(callId: string): Promise<CallItem | null> {
@@ -90,37 +162,56 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
     },
 
     async get(callId) {
-      const item = await readItem(callId);
-      return item ? toCallRecord(item) : null;
+      // One Query reads the call item and its ledger together.
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.call(callId).pk },
+          ConsistentRead: true,
+        }),
+      );
+      const callItem = Items.find((item) => item.sk === keys.call(callId).sk);
+      const ledgerItem = Items.find((item) => item.sk === keys.ledger(callId).sk);
+      const ledger = ledgerItem ? storedLedgerOf(ledgerItem) : null;
+      if (callItem) return toCallRecord(CallItemSchema.parse(callItem), handOut(ledger ?? NO_LEDGER_COPY()));
+      // Offered times before any other trace of the call (a tool call before the voice webhook's record).
+      if (ledger) {
+        const item = CallItemSchema.parse({ callId, startedAt: ledger.startedAt ?? 0 });
+        return toCallRecord(item, handOut(ledger), null);
+      }
+      return null;
     },
 
-    async issueOffers(callId, slots, { now, validForMs }) {
-      // Optimistic concurrency on offerSeq: ids stay unique within the call even if two checks race.
-      for (let attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++) {
-        const item = await readItem(callId);
-        const plan = planOffers(item, slots, now.getTime(), validForMs);
-        const written = await updateUnlessConditionFails(db, {
-          TableName: tableName,
-          Key: keys.call(callId),
-          UpdateExpression:
-            'SET callId = :callId, offers = :offers, offerSeq = :next, startedAt = if_not_exists(startedAt, :now), ' +
-            '#ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: item
-            ? 'offerSeq = :seq OR attribute_not_exists(offerSeq)'
-            : 'attribute_not_exists(pk)',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':callId': callId,
-            ':offers': plan.offers,
-            ':next': plan.nextSeq,
-            ':now': now.getTime(),
-            ':ttl': ttlSeconds(now.getTime() + CALL_RETENTION_MS),
-            ...(item ? { ':seq': item.offerSeq } : {}),
-          },
-        });
-        if (written) return plan.issued;
-      }
-      throw new Error('could not issue offers: the call item kept changing');
+    async ledger(callId) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.ledger(callId), ConsistentRead: true }),
+      );
+      return handOut(Item ? storedLedgerOf(Item) : NO_LEDGER_COPY());
+    },
+
+    async issueOffers(callId, slots, { now, validForMs, ledger, keep }) {
+      // Ids stay unique within the call even if two checks race: the write is conditional on the revision.
+      return await writeLedger(callId, storedOf(ledger), now, (current) => {
+        const plan = planOffers(current, slots, now.getTime(), validForMs);
+        const answer = keep?.answer(plan.issued) ?? null;
+        const kept = {
+          ...current.kept,
+          ...(keep && answer !== null
+            ? { [keep.toolCallId]: [now.getTime(), answer] as [number, string] }
+            : {}),
+        };
+        return { offers: plan.offers, offerSeq: plan.nextSeq, kept, result: plan.issued };
+      });
+    },
+
+    async keepAnswer(callId, toolCallId, answer, { now, ledger }) {
+      await writeLedger(callId, storedOf(ledger), now, (current) => ({
+        offers: current.ledger.offers.filter((offer) => offer.expiresAt > now.getTime()),
+        offerSeq: current.offerSeq,
+        kept: { ...current.kept, [toolCallId]: [now.getTime(), answer] },
+        result: undefined,
+      }));
     },
 
     async markEnded(callId, now) {
@@ -255,42 +346,4 @@ function planBookingRefs(
     });
   }
   return { refs, nextSeq, issued };
-}
-
-interface OfferPlan {
-  offers: CallItem['offers'];
-  nextSeq: number;
-  issued: Offer[];
-}
-
-/** Drops expired offers, reuses the id of a slot already on offer, numbers new ones after the last id. */
-function planOffers(item: CallItem | null, slots: SlotRef[], now: number, validForMs: number): OfferPlan {
-  const expiresAt = now + validForMs;
-  const offers: CallItem['offers'] = {};
-  const idByInstant = new Map<string, string>();
-  for (const [id, offer] of Object.entries(item?.offers ?? {})) {
-    if (offer.expiresAt <= now) continue;
-    offers[id] = offer;
-    idByInstant.set(`${offer.eventTypeUri}|${isoInstant(offer.start)}`, id);
-  }
-  let nextSeq = item?.offerSeq ?? 0;
-  const issued: Offer[] = [];
-  for (const slot of slots) {
-    const identity = `${slot.eventTypeUri}|${isoInstant(slot.start)}`;
-    let id = idByInstant.get(identity);
-    if (!id) {
-      nextSeq += 1;
-      id = `S${nextSeq}`;
-      idByInstant.set(identity, id);
-    }
-    const offer = {
-      eventTypeUri: slot.eventTypeUri,
-      start: slot.start,
-      durationMinutes: slot.durationMinutes,
-      expiresAt,
-    };
-    offers[id] = offer;
-    issued.push({ id, ...offer });
-  }
-  return { offers, nextSeq, issued };
 }

@@ -4,12 +4,10 @@
  * Attribute names are the table's and stay as they are (`phone`, `from`, `to` hold the domain's
  * `callerNumber` and `dialledNumber`), so items written by earlier releases read the same.
  */
-import type { Appointment, Booking, CallRecord, Hold } from '../../domain/model.ts';
+import type { Appointment, Booking, CallRecord, Hold, ToolLedger } from '../../domain/model.ts';
 import * as z from '../../zod.ts';
 
 const SlotRefSchema = z.object({ eventTypeUri: z.string(), start: z.string(), durationMinutes: z.number() });
-
-export const OfferItemSchema = z.extend(SlotRefSchema, { expiresAt: z.number() });
 
 /** An appointment as the table stores it (a mirror item, or a booking ref of a call). */
 export const AppointmentItemSchema = z.object({
@@ -42,8 +40,6 @@ export const CallItemSchema = z.object({
   status: z._default(z.enum(['in-progress', 'ended']), 'in-progress'),
   startedAt: z.number(),
   endedAt: z.nullish(z.number()),
-  offers: z._default(z.record(z.string(), OfferItemSchema), {}),
-  offerSeq: z._default(z.number(), 0),
   holds: z._default(z.record(z.string(), z.number()), {}),
   version: z._default(z.number(), 0),
   arrivals: z._default(z.number(), 0),
@@ -59,7 +55,12 @@ export const CallItemSchema = z.object({
 });
 export type CallItem = z.infer<typeof CallItemSchema>;
 
-export function toCallRecord(item: CallItem): CallRecord {
+/** The call as the domain sees it: its item, and the tool ledger kept beside it (./tool-ledger.ts). */
+export function toCallRecord(
+  item: CallItem,
+  ledger: ToolLedger = { offers: [], answers: {}, revision: null },
+  revision: number | null = item.version,
+): CallRecord {
   return {
     callId: item.callId,
     callerNumber: item.from ?? null,
@@ -67,8 +68,9 @@ export function toCallRecord(item: CallItem): CallRecord {
     status: item.status,
     startedAt: item.startedAt,
     endedAt: item.endedAt ?? null,
-    offers: Object.entries(item.offers).map(([id, offer]) => ({ id, ...offer })),
+    ledger,
     holds: item.holds,
+    revision,
     answer: item.answer ?? null,
     bookingRefs: Object.entries(item.bookingRefs).map(([ref, entry]) => ({
       ref,

@@ -3,7 +3,8 @@
  *
  * | item         | pk                                   | sk                   | notes                          |
  * |--------------|--------------------------------------|----------------------|--------------------------------|
- * | call         | CALL#<callId>                        | CALL                 | offers, live holds, status     |
+ * | call         | CALL#<callId>                        | CALL                 | live holds, status, refs       |
+ * | tool ledger  | CALL#<callId>                        | LEDGER               | offers, answers kept for replays |
  * | slot lock    | SLOT#<eventTypeId>#<UTC day>         | <start, ISO ms>      | state, holder, fence, lease    |
  * | cell         | CELL#<UTC day>                       | <cell start, ISO ms> | which hold covers these 5 min  |
  * | hold         | HOLD#<holdId>                        | HOLD                 | who, which slot, lease         |
@@ -26,6 +27,8 @@ import { uuidOf } from '../calendly/uri.ts';
 
 export const keys = {
   call: (callId: string) => ({ pk: `CALL#${callId}`, sk: 'CALL' }),
+  /** Beside the call item, so one Query reads both. */
+  ledger: (callId: string) => ({ pk: `CALL#${callId}`, sk: 'LEDGER' }),
   slot: (eventTypeUri: string, start: string) => {
     const instant = isoInstant(start);
     return { pk: slotPartition(eventTypeUri, instant.slice(0, 10)), sk: instant };

@@ -15,7 +15,7 @@ import { isLockFree, liveHoldsOf } from '../../domain/lock-rules.ts';
 import type { Booking, Hold } from '../../domain/model.ts';
 import type { ConfirmOutcome, HoldOutcome, HoldRequest, SlotLock } from '../../domain/ports.ts';
 import { isCellFree, occupiedCells } from './cells.ts';
-import { CallItemSchema, type SlotItem, SlotItemSchema, toHold } from './items.ts';
+import { CallItemSchema, SlotItemSchema, toHold } from './items.ts';
 import { keys } from './keys.ts';
 import {
   backoff,
@@ -28,23 +28,11 @@ import {
 import { createTransitions } from './transitions.ts';
 
 const MAX_ATTEMPTS = 6;
+/** Slots whose fence this container remembers. */
+const REMEMBERED_FENCES = 1024;
 
 export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): SlotLock {
   const to = createTransitions(tableName);
-
-  async function readSlot(eventTypeUri: string, start: string): Promise<SlotItem | null> {
-    const { Item } = await db.send(
-      new GetCommand({ TableName: tableName, Key: keys.slot(eventTypeUri, start), ConsistentRead: true }),
-    );
-    return Item ? SlotItemSchema.parse(Item) : null;
-  }
-
-  async function readCall(callId: string) {
-    const { Item } = await db.send(
-      new GetCommand({ TableName: tableName, Key: keys.call(callId), ConsistentRead: true }),
-    );
-    return Item ? CallItemSchema.parse(Item) : null;
-  }
 
   async function getHold(holdId: string): Promise<Hold | null> {
     const { Item } = await db.send(
@@ -63,38 +51,40 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
     return updated ? { ...existing, name: request.name, email: request.email } : existing;
   }
 
+  /**
+   * Fences this container last wrote, by slot: the fence a take of the slot must name. A slot nobody took
+   * before is 0; a guess that is wrong (another container took it since) fails the transaction, whose
+   * answer carries the slot's real fence for the second try.
+   */
+  const knownFences = new Map<string, number>();
+  const slotKeyOf = (slot: HoldRequest['slot']) => JSON.stringify(keys.slot(slot.eventTypeUri, slot.start));
+  function rememberFence(slot: HoldRequest['slot'], fence: number): void {
+    const key = slotKeyOf(slot);
+    knownFences.delete(key);
+    knownFences.set(key, fence);
+    if (knownFences.size > REMEMBERED_FENCES) knownFences.delete(knownFences.keys().next().value ?? '');
+  }
+
+  /**
+   * One transaction, no reads first: what the caller read of the call (`request.seen`) and the fence this
+   * container knows stand in for them, and a failed condition's answer (ALL_OLD) corrects either.
+   */
   async function hold(request: HoldRequest): Promise<HoldOutcome> {
     const { call, slot, now } = request;
     const nowMs = now.getTime();
     const expiresAt = nowMs + request.leaseMs;
+    let seen = { version: request.seen?.revision ?? null, holds: request.seen?.holds ?? {} };
+    let previousFence = knownFences.get(slotKeyOf(slot)) ?? 0;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [slotItem, callItem] = await Promise.all([
-        readSlot(slot.eventTypeUri, slot.start),
-        readCall(call.callId),
-      ]);
-
-      // The same call asking again for a slot it already holds gets its existing hold back.
-      if (
-        slotItem?.state === 'held' &&
-        slotItem.callId === call.callId &&
-        (slotItem.expiresAt ?? 0) > nowMs
-      ) {
-        const existing = slotItem.holdId ? await getHold(slotItem.holdId) : null;
-        if (existing) return { kind: 'held', hold: await correctDetails(existing, request) };
-      }
-      if (!isLockFree(slotItem, nowMs)) return { kind: 'taken' };
-
-      const liveHolds = liveHoldsOf(callItem?.holds ?? {}, nowMs);
+      const liveHolds = liveHoldsOf(seen.holds, nowMs);
       if (Object.keys(liveHolds).length >= request.maxLiveHolds) {
         return { kind: 'too_many_holds', liveHoldIds: Object.keys(liveHolds) };
       }
-
-      const fence = (slotItem?.fence ?? 0) + 1;
       const newHold: Hold = {
         holdId: request.holdId,
         callId: call.callId,
         slot,
-        fence,
+        fence: previousFence + 1,
         expiresAt,
         name: request.name,
         email: request.email,
@@ -109,20 +99,48 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
           new TransactWriteCommand({
             TransactItems: [
               to.slot.take(newHold, nowMs),
-              ...cells,
-              to.call.addHold(newHold, { version: callItem ? callItem.version : null, liveHolds, nowMs }),
+              to.call.addHold(newHold, { version: seen.version, holds: seen.holds, nowMs }),
               to.hold.create(newHold),
+              // Cells last, so the indexes of the reasons above stay fixed.
+              ...cells,
             ],
           }),
         );
+        rememberFence(slot, newHold.fence);
         return { kind: 'held', hold: newHold };
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (!reasons) throw error;
-        if (isTakenBy(reasons, { cellCount: cells.length, callId: call.callId, nowMs }))
-          return { kind: 'taken' };
-        // Not final (fence moved on a free slot, the call item changed, a conflicting transaction): re-read.
-        await backoff(attempt);
+        const [slotReason, callReason, holdReason] = reasons;
+        // This hold exists already: a replay of the tool call that made it gets it back as it was.
+        if (holdReason?.code === 'ConditionalCheckFailed') {
+          const stored = holdReason.item ? toHold(holdReason.item) : null;
+          if (stored?.callId !== call.callId) throw new Error('hold id already used by another call');
+          return { kind: 'held', hold: stored };
+        }
+        const current = slotReason?.item ? SlotItemSchema.parse(slotReason.item) : null;
+        if (slotReason?.code === 'ConditionalCheckFailed') {
+          // The same call asking again for a slot it already holds gets its existing hold back.
+          if (
+            current?.state === 'held' &&
+            current.callId === call.callId &&
+            (current.expiresAt ?? 0) > nowMs
+          ) {
+            const existing = current.holdId ? await getHold(current.holdId) : null;
+            if (existing) return { kind: 'held', hold: await correctDetails(existing, request) };
+          }
+          if (current && !isLockFree(current, nowMs)) return { kind: 'taken' };
+          // Free, under a fence this container did not know.
+          previousFence = current?.fence ?? 0;
+        }
+        if (isTakenBy(reasons.slice(3), nowMs)) return { kind: 'taken' };
+        if (callReason?.code === 'ConditionalCheckFailed') {
+          // The call's holds changed since they were read: count them again as they are.
+          const callItem = callReason.item ? CallItemSchema.parse(callReason.item) : null;
+          seen = { version: callItem ? callItem.version : null, holds: callItem?.holds ?? {} };
+        }
+        // Nothing final (a corrected fence or call, a conflicting transaction): try again at once or shortly.
+        if (isTransactionConflict(reasons)) await backoff(attempt);
       }
     }
     return { kind: 'taken' };
@@ -214,21 +232,9 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
   };
 }
 
-/**
- * Whether a cancelled hold transaction says the time is taken (final) rather than something to retry: the
- * slot (first item) is held or booked by another call, or an overlapping appointment of any event type
- * owns one of the cells (the next `cellCount` items).
- */
-function isTakenBy(
-  reasons: CancellationReason[],
-  context: { cellCount: number; callId: string; nowMs: number },
-): boolean {
-  const slotReason = reasons[0];
-  if (slotReason?.code === 'ConditionalCheckFailed' && slotReason.item) {
-    const current = SlotItemSchema.parse(slotReason.item);
-    if (!isLockFree(current, context.nowMs) && current.callId !== context.callId) return true;
-  }
-  return reasons
-    .slice(1, 1 + context.cellCount)
-    .some((reason) => reason.code === 'ConditionalCheckFailed' && !isCellFree(reason.item, context.nowMs));
+/** Whether the cells' answers of a cancelled hold transaction say an overlapping appointment owns the time. */
+function isTakenBy(cellReasons: CancellationReason[], nowMs: number): boolean {
+  return cellReasons.some(
+    (reason) => reason.code === 'ConditionalCheckFailed' && !isCellFree(reason.item, nowMs),
+  );
 }

@@ -26,6 +26,9 @@ const BOOKING_RETENTION_MS = 365 * DAY_MS;
 /** A mirrored appointment is of no use once it has started; TTL removes it a day later. */
 const APPOINTMENT_RETENTION_MS = DAY_MS;
 
+/** A call's hold that is over (confirmed or released) keeps this as its expiry in the call's map. */
+export const HOLD_OVER = 0;
+
 /** An update item of a transaction (also usable alone as UpdateItem input). */
 export interface UpdateSpec {
   TableName: string;
@@ -237,6 +240,7 @@ export function createTransitions(tableName: string) {
             ttl: ttlSeconds(Date.parse(value.slot.start) + SLOT_RETENTION_MS),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       };
     },
@@ -290,10 +294,11 @@ export function createTransitions(tableName: string) {
 
   const call = {
     /**
-     * The call counts `value` among its live holds, replacing the set it was read with (`liveHolds`, at
-     * `version`): the version makes the live-hold cap check atomic.
+     * The call counts `value` among its holds, replacing the map it was read with (`holds`, at `version`):
+     * the version makes the live-hold cap check atomic. Holds stay in the map once over (their expiry set
+     * to 0), so a replayed hold_slot still finds the hold its first run made.
      */
-    addHold(value: Hold, seen: { version: number | null; liveHolds: Record<string, number>; nowMs: number }) {
+    addHold(value: Hold, seen: { version: number | null; holds: Record<string, number>; nowMs: number }) {
       const version = seen.version ?? 0;
       return {
         Update: {
@@ -307,11 +312,12 @@ export function createTransitions(tableName: string) {
               : 'version = :version OR attribute_not_exists(version)',
           ExpressionAttributeValues: {
             ':callId': value.callId,
-            ':holds': { ...seen.liveHolds, [value.holdId]: value.expiresAt },
+            ':holds': { ...seen.holds, [value.holdId]: value.expiresAt },
             ':nextVersion': version + 1,
             ':now': seen.nowMs,
             ...(seen.version === null ? {} : { ':version': version }),
           },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       };
     },
@@ -322,10 +328,10 @@ export function createTransitions(tableName: string) {
         Update: {
           TableName: tableName,
           Key: keys.call(value.callId),
-          UpdateExpression: 'REMOVE holds.#holdId ADD version :one, bookingIds :bookingIds',
-          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: 'SET holds.#holdId = :over ADD version :one, bookingIds :bookingIds',
+          ConditionExpression: 'attribute_exists(holds)',
           ExpressionAttributeNames: { '#holdId': value.holdId },
-          ExpressionAttributeValues: { ':one': 1, ':bookingIds': new Set([bookingId]) },
+          ExpressionAttributeValues: { ':over': HOLD_OVER, ':one': 1, ':bookingIds': new Set([bookingId]) },
         },
       };
     },
@@ -336,10 +342,10 @@ export function createTransitions(tableName: string) {
         Update: {
           TableName: tableName,
           Key: keys.call(value.callId),
-          UpdateExpression: 'REMOVE holds.#holdId ADD version :one',
-          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: 'SET holds.#holdId = :over ADD version :one',
+          ConditionExpression: 'attribute_exists(holds)',
           ExpressionAttributeNames: { '#holdId': value.holdId },
-          ExpressionAttributeValues: { ':one': 1 },
+          ExpressionAttributeValues: { ':over': HOLD_OVER, ':one': 1 },
         },
       };
     },

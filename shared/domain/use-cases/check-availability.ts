@@ -5,7 +5,7 @@ import {
   UnknownServiceError,
   UnusableRequestError,
 } from '../errors.ts';
-import type { CallContext } from '../model.ts';
+import type { AnswerKeeper, CallContext } from '../model.ts';
 import type { OpenSlotFinder, SlotOffer } from '../open-slots.ts';
 import type { EventTypeInfo } from '../ports.ts';
 import type { PartOfDay } from '../time/parts-of-day.ts';
@@ -26,13 +26,41 @@ export type AvailabilityOutcome =
   | { kind: 'offered'; zone: string; service: EventTypeInfo; asked: SearchWindow; offer: SlotOffer }
   | { kind: 'unusable_request'; zone: string; problem: RequestProblem }
   | { kind: 'unknown_service'; asked: string; services: string[] }
-  | { kind: 'no_services' };
+  | { kind: 'no_services' }
+  /** A replay of a tool call this call made: its first answer, as kept in the call's ledger. */
+  | { kind: 'replayed'; answer: string };
 
+/**
+ * With `keep`, the answer of this tool call is kept in the call's ledger (in the same write as the offers
+ * it names), and a replay of the tool call gets that answer back instead of a new search.
+ */
 export async function checkAvailability(
   request: AvailabilityRequest,
   call: CallContext,
   deps: UseCaseDeps & { slots: OpenSlotFinder },
+  keep?: AnswerKeeper<AvailabilityOutcome>,
 ): Promise<AvailabilityOutcome> {
+  // Read while the search runs: the ledger says whether this is a replay, and is what the offers build on.
+  const ledgerRead = deps.store.calls.ledger(call.callId);
+  ledgerRead.catch(() => undefined);
+  const replayed = async (): Promise<AvailabilityOutcome | null> => {
+    const answer = keep ? (await ledgerRead).answers[keep.toolCallId] : undefined;
+    return answer === undefined ? null : { kind: 'replayed', answer };
+  };
+  /** An outcome that issues no offers: kept on its own. */
+  const settled = async (outcome: AvailabilityOutcome): Promise<AvailabilityOutcome> => {
+    const again = await replayed();
+    if (again) return again;
+    const line = keep?.answer(outcome) ?? null;
+    if (keep && line !== null) {
+      await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
+        now: deps.clock.now(),
+        ledger: await ledgerRead,
+      });
+    }
+    return outcome;
+  };
+
   let zone: string;
   let service: EventTypeInfo;
   try {
@@ -42,9 +70,9 @@ export async function checkAvailability(
     ]);
   } catch (error) {
     if (error instanceof UnknownServiceError) {
-      return { kind: 'unknown_service', asked: error.asked, services: error.services };
+      return await settled({ kind: 'unknown_service', asked: error.asked, services: error.services });
     }
-    if (error instanceof NoServicesError) return { kind: 'no_services' };
+    if (error instanceof NoServicesError) return await settled({ kind: 'no_services' });
     throw error;
   }
   let asked: SearchWindow;
@@ -55,9 +83,21 @@ export async function checkAvailability(
     );
   } catch (error) {
     if (error instanceof UnusableRequestError)
-      return { kind: 'unusable_request', zone, problem: error.problem };
+      return await settled({ kind: 'unusable_request', zone, problem: error.problem });
     throw error;
   }
-  const offer = await deps.slots.offer(call, service, asked);
-  return { kind: 'offered', zone, service, asked, offer };
+  const [found, again] = await Promise.all([deps.slots.search(service, asked), replayed()]);
+  if (again) return again;
+  const outcomeOf = (offer: SlotOffer): AvailabilityOutcome => ({
+    kind: 'offered',
+    zone,
+    service,
+    asked,
+    offer,
+  });
+  const offer = await deps.slots.register(call, service, found, {
+    ledger: await ledgerRead,
+    keep: keep && { toolCallId: keep.toolCallId, answer: (offered) => keep.answer(outcomeOf(offered)) },
+  });
+  return outcomeOf(offer);
 }

@@ -3,7 +3,7 @@
  * short while to finish it before the caller hears "pending".
  */
 import { bookingFromHold } from '../bookings.ts';
-import type { Booking, CallContext, Hold } from '../model.ts';
+import type { AnswerKeeper, Booking, CallContext, Hold, ToolLedger } from '../model.ts';
 import type { UseCaseDeps } from './deps.ts';
 import { type HoldRefusal, isRefusal, ownHold } from './own-hold.ts';
 import { waitForWorker } from './wait-for-worker.ts';
@@ -13,16 +13,31 @@ export type ConfirmOutcome =
   | { kind: 'booking'; booking: Booking; zone: string }
   | HoldRefusal
   | { kind: 'hold_released'; hold: Hold }
-  | { kind: 'hold_expired'; hold: Hold };
+  | { kind: 'hold_expired'; hold: Hold }
+  /** A replay of a tool call whose first answer was kept: it said the booking was still on its way. */
+  | { kind: 'replayed'; answer: string };
 
+/**
+ * A hold is confirmed once, so a replay finds it confirmed and answers with the booking as it is: the same
+ * answer, once the booking is booked or failed. Only a first answer that said "still on its way" is kept
+ * (in the call's ledger), for its replays to hear again.
+ */
 export async function confirmBooking(
   holdId: string,
   call: CallContext,
   deps: UseCaseDeps & { onEnqueueFailure?: (error: unknown) => void },
+  keep?: AnswerKeeper<ConfirmOutcome>,
 ): Promise<ConfirmOutcome> {
   const now = deps.clock.now();
   const hold = await ownHold(holdId, call, deps);
   if (isRefusal(hold)) return hold;
+  let ledger: ToolLedger | null = null;
+  if (hold.status !== 'held' && keep) {
+    // Confirmed (or released) already: this may be a replay whose first answer was kept.
+    ledger = await deps.store.calls.ledger(call.callId);
+    const kept = ledger.answers[keep.toolCallId];
+    if (kept !== undefined) return { kind: 'replayed', answer: kept };
+  }
   if (hold.status === 'released') return { kind: 'hold_released', hold };
   const zone = await deps.directory.businessTimezone();
 
@@ -41,7 +56,15 @@ export async function confirmBooking(
     }
   }
   if (!bookingId) throw new Error('confirmed hold without a booking id');
-  const booking = await waitForWorker(bookingId, deps);
+  const booking = await waitForWorker(bookingId, deps, { justQueued: hold.status === 'held' });
   if (!booking) throw new Error(`booking ${bookingId} vanished`);
-  return { kind: 'booking', booking, zone };
+  const outcome: ConfirmOutcome = { kind: 'booking', booking, zone };
+  const line = keep?.answer(outcome) ?? null;
+  if (keep && line !== null && (booking.status === 'queued' || booking.status === 'posting')) {
+    await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
+      now: deps.clock.now(),
+      ledger: ledger ?? (await deps.store.calls.ledger(call.callId)),
+    });
+  }
+  return outcome;
 }

@@ -2,8 +2,15 @@
  * Hold a slot: the caller's side of the slot lock. A slot id must be one this call was offered, so the
  * assistant cannot invent or mishear a time into a booking, and only a time Calendly still lists is held.
  */
-import { newHoldId } from '../ids.ts';
-import type { CallContext, Hold, Offer } from '../model.ts';
+import { holdIdFor } from '../ids.ts';
+import {
+  type AnswerKeeper,
+  type CallContext,
+  type CallRecord,
+  EMPTY_LEDGER,
+  type Hold,
+  type Offer,
+} from '../model.ts';
 import type { OpenSlotFinder, SlotOffer } from '../open-slots.ts';
 import type { UseCaseDeps } from './deps.ts';
 
@@ -11,6 +18,8 @@ export interface HoldRequest {
   slotId: string;
   name: string;
   email: string;
+  /** The tool call asking: its hold id derives from it, so a replay finds the same hold. */
+  toolCallId: string;
 }
 
 export type HoldOutcome =
@@ -18,6 +27,8 @@ export type HoldOutcome =
   /** Not a slot this call was offered, or its offer ran out. */
   | { kind: 'unknown_slot'; slotId: string }
   | { kind: 'call_ended' }
+  /** A replay of a tool call whose first answer was kept (one that held nothing). */
+  | { kind: 'replayed'; answer: string }
   | Exclude<OfferHold, { kind: 'held' }>;
 
 /** The live offer of this call under `slotId`, or null. */
@@ -41,8 +52,9 @@ export async function holdOffer(
   offer: Offer,
   call: CallContext,
   who: { name: string; email: string; callerNumber: string | null },
-  at: { now: Date; zone: string },
+  at: { now: Date; zone: string; holdId: string; seen: CallRecord | null },
   deps: UseCaseDeps & { slots: OpenSlotFinder },
+  keep?: AnswerKeeper<Extract<OfferHold, { kind: 'slot_taken' }>>,
 ): Promise<OfferHold> {
   const { now, zone } = at;
   const slot = {
@@ -53,12 +65,20 @@ export async function holdOffer(
   const taken = async (): Promise<OfferHold> => ({
     kind: 'slot_taken',
     zone,
-    alternatives: await deps.slots.alternativesTo(call, slot, zone),
+    alternatives: await deps.slots.alternativesTo(call, slot, zone, {
+      ledger: at.seen?.ledger ?? EMPTY_LEDGER,
+      // The answer names the alternatives just offered: kept in the same write as they are.
+      keep: keep && {
+        toolCallId: keep.toolCallId,
+        answer: (alternatives) => keep.answer({ kind: 'slot_taken', zone, alternatives }),
+      },
+    }),
   });
   if (!(await deps.slots.stillListed(slot, zone))) return await taken();
   const outcome = await deps.store.slots.hold({
-    holdId: newHoldId(),
+    holdId: at.holdId,
     call: { ...call, callerNumber: who.callerNumber },
+    seen: at.seen,
     slot,
     name: who.name,
     email: who.email.toLowerCase(),
@@ -71,17 +91,43 @@ export async function holdOffer(
   return { kind: 'held', hold: outcome.hold };
 }
 
+/**
+ * A replay of the tool call gets its first answer: a hold it made is found under its id (derived from the
+ * tool call), any other first answer was kept in the call's ledger.
+ */
 export async function holdSlot(
   request: HoldRequest,
   call: CallContext,
   deps: UseCaseDeps & { slots: OpenSlotFinder },
+  keep?: AnswerKeeper<HoldOutcome>,
 ): Promise<HoldOutcome> {
   const now = deps.clock.now();
   const record = await deps.store.calls.get(call.callId);
-  const offer = findOffer(record?.offers ?? [], request.slotId, now.getTime());
+  const holdId = holdIdFor(call.callId, request.toolCallId);
+  const kept = keep && record?.ledger.answers[keep.toolCallId];
+  if (kept !== undefined) return { kind: 'replayed', answer: kept };
+  if (record && holdId in record.holds) {
+    const again = await deps.store.slots.getHold(holdId);
+    if (again?.callId === call.callId) {
+      const zone = await deps.directory.businessTimezone();
+      return { kind: 'held', hold: again, slotId: request.slotId.toUpperCase(), zone };
+    }
+  }
+  /** An answer that neither holds nor offers anything: kept on its own. */
+  const settled = async (outcome: HoldOutcome): Promise<HoldOutcome> => {
+    const line = keep?.answer(outcome) ?? null;
+    if (keep && line !== null) {
+      await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
+        now: deps.clock.now(),
+        ledger: record?.ledger ?? EMPTY_LEDGER,
+      });
+    }
+    return outcome;
+  };
+  const offer = findOffer(record?.ledger.offers ?? [], request.slotId, now.getTime());
   if (!offer || Date.parse(offer.start) <= now.getTime())
-    return { kind: 'unknown_slot', slotId: request.slotId };
-  if (record?.status === 'ended') return { kind: 'call_ended' };
+    return await settled({ kind: 'unknown_slot', slotId: request.slotId });
+  if (record?.status === 'ended') return await settled({ kind: 'call_ended' });
   const zone = await deps.directory.businessTimezone();
   const held = await holdOffer(
     offer,
@@ -92,9 +138,11 @@ export async function holdSlot(
       email: request.email,
       callerNumber: call.callerNumber ?? record?.callerNumber ?? null,
     },
-    { now, zone },
+    { now, zone, holdId, seen: record },
     deps,
+    keep,
   );
+  if (held.kind === 'too_many_holds') return await settled(held);
   if (held.kind !== 'held') return held;
   return { kind: 'held', hold: held.hold, slotId: offer.id, zone };
 }

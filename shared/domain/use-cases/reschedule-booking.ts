@@ -13,7 +13,8 @@
  * one is canceled. Never both kept, never both lost.
  */
 import { bookingFromHold } from '../bookings.ts';
-import type { Booking, BookingRef, CallContext } from '../model.ts';
+import { newHoldId } from '../ids.ts';
+import { type Booking, type BookingRef, type CallContext, EMPTY_LEDGER } from '../model.ts';
 import type { OpenSlotFinder } from '../open-slots.ts';
 import { isGroupEvent, ourBookingOf, refOf } from './booking-ref.ts';
 import type { UseCaseDeps } from './deps.ts';
@@ -49,7 +50,7 @@ export async function rescheduleBooking(
   const record = await deps.store.calls.get(call.callId);
   const ref = refOf(record, request.bookingRef, now);
   if (!ref) return { kind: 'unknown_booking', bookingRef: request.bookingRef };
-  const offer = findOffer(record?.offers ?? [], request.slotId, now.getTime());
+  const offer = findOffer(record?.ledger.offers ?? [], request.slotId, now.getTime());
   if (!offer || Date.parse(offer.start) <= now.getTime())
     return { kind: 'unknown_slot', slotId: request.slotId };
   if (record?.status === 'ended') return { kind: 'call_ended' };
@@ -72,7 +73,7 @@ export async function rescheduleBooking(
     offer,
     call,
     { name: ref.name, email: ref.email, callerNumber: call.callerNumber ?? record?.callerNumber ?? null },
-    { now, zone },
+    { now, zone, holdId: newHoldId(), seen: record },
     deps,
   );
   if (held.kind !== 'held') return held;
@@ -98,7 +99,9 @@ export async function rescheduleBooking(
     return {
       kind: 'slot_taken',
       zone,
-      alternatives: await deps.slots.alternativesTo(call, held.hold.slot, zone),
+      alternatives: await deps.slots.alternativesTo(call, held.hold.slot, zone, {
+        ledger: record?.ledger ?? EMPTY_LEDGER,
+      }),
     };
   }
   await deps.store.calls.markRefMoved(call.callId, ref.ref, booking.bookingId);
