@@ -34,6 +34,12 @@ export interface BookingCost {
   calendly: Record<string, number>;
   /** Write units by item kind (key prefix), transaction items counted as billed. */
   writeUnitsByKind: Record<string, number>;
+  /**
+   * How often confirm_booking looked at the booking while the worker booked it (one read per 150 ms of
+   * the worker's time): the booking's only count that depends on timing. The worker itself reads the
+   * booking once, so these are the booking reads beyond that one.
+   */
+  waitLooks: number;
 }
 
 /** A tool call signed like Vapi's, for one phone call. */
@@ -125,5 +131,15 @@ export async function meterBooking(
   for (const { kind, units } of all.flatMap((request) => request.writes)) {
     writeUnitsByKind[kind] = (writeUnitsByKind[kind] ?? 0) + units;
   }
-  return { steps, booking: summarize(all), calendly, writeUnitsByKind };
+  const confirmStep = steps.find((entry) => entry.step === 'confirm_booking');
+  const bookingReads = (confirmStep?.metered ?? []).filter(
+    (request) => request.operation === 'GetItem' && request.kinds[0] === 'BOOKING',
+  ).length;
+  return {
+    steps,
+    booking: summarize(all),
+    calendly,
+    writeUnitsByKind,
+    waitLooks: Math.max(0, bookingReads - 1),
+  };
 }

@@ -33,9 +33,6 @@ export interface ToolLedger {
   revision: number | null;
 }
 
-/** A ledger nothing has been written to. */
-export const EMPTY_LEDGER: ToolLedger = { offers: [], answers: {}, revision: null };
-
 /** How a use case keeps its tool call's answer in the ledger: the tool's rendering of an outcome (null: keep none). */
 export interface AnswerKeeper<O> {
   toolCallId: string;

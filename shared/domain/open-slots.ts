@@ -6,7 +6,7 @@
  */
 import type { AvailabilityReader } from './availability.ts';
 import type { Clock } from './clock.ts';
-import type { AnswerKeeper, CallContext, SlotRef, ToolLedger } from './model.ts';
+import type { AnswerKeeper, CallContext, SlotRef } from './model.ts';
 import type { EventTypeInfo, Store } from './ports.ts';
 import { overlapsOccupied } from './slot-cells.ts';
 import { addDays } from './time/calendar-day.ts';
@@ -51,11 +51,13 @@ export interface SlotSearch {
   askedTimeFree: boolean | null;
 }
 
-/** How offers are registered: on the call's ledger as read, keeping the tool call's answer with them. */
+/** How offers are registered: keeping the tool call's answer with them (a replay gets the kept one). */
 export interface OfferOptions {
-  ledger: ToolLedger;
   keep?: AnswerKeeper<SlotOffer> | undefined;
 }
+
+/** The slots offered, or the answer a replayed tool call already had kept. */
+export type Registered = SlotOffer | { replayed: string };
 
 export interface OpenSlotFinder {
   /** Free starts in the window, ascending, as Calendly wrote them. */
@@ -68,11 +70,11 @@ export interface OpenSlotFinder {
     service: Bookable,
     found: SlotSearch,
     options: OfferOptions,
-  ): Promise<SlotOffer>;
+  ): Promise<Registered>;
   /** True while Calendly (through the availability cache) still lists the slot's start as bookable. */
   stillListed(slot: SlotRef, zone: string): Promise<boolean>;
   /** Fresh choices near a slot that was just taken: the nearest free times that day, or on the next day with any. */
-  alternativesTo(call: CallContext, taken: SlotRef, zone: string, options: OfferOptions): Promise<SlotOffer>;
+  alternativesTo(call: CallContext, taken: SlotRef, zone: string, options: OfferOptions): Promise<Registered>;
 }
 
 /** With an asked time, this many choices: the time itself (or its nearest) and the nearest around it. */
@@ -174,8 +176,8 @@ export function createOpenSlotFinder(deps: {
     call: CallContext,
     service: Bookable,
     found: SlotSearch,
-    { ledger, keep }: OfferOptions,
-  ): Promise<SlotOffer> {
+    { keep }: OfferOptions,
+  ): Promise<Registered> {
     const offerOf = (slots: OfferedSlot[]): SlotOffer => ({
       slots,
       window: found.window,
@@ -194,14 +196,13 @@ export function createOpenSlotFinder(deps: {
       {
         now: deps.clock.now(),
         validForMs: deps.offerValidityMs,
-        ledger,
         keep: keep && {
           toolCallId: keep.toolCallId,
           answer: (offers) => keep.answer(offerOf(offers.map(slotOf))),
         },
       },
     );
-    return offerOf(issued.map(slotOf));
+    return 'replayed' in issued ? issued : offerOf(issued.offers.map(slotOf));
   }
 
   /** Windows after `window`, one day at a time, in the same part of day. */
@@ -258,7 +259,7 @@ export function createOpenSlotFinder(deps: {
     taken: SlotRef,
     zone: string,
     options: OfferOptions,
-  ): Promise<SlotOffer> {
+  ): Promise<Registered> {
     const now = deps.clock.now();
     const at = inZone(Date.parse(isoInstant(taken.start)), zone);
     const sameDay = resolveSearchWindow({ date: at.day, time: clockText(at) }, { now, zone });

@@ -209,22 +209,17 @@ export interface CallRepository {
   /** The call's tool ledger alone (one small read). */
   ledger(callId: string): Promise<ToolLedger>;
   /**
-   * Gives each slot a short id for this call ("S7"); a slot already offered to the call keeps its id. The
-   * write is based on `ledger` (a stale one costs a second try) and keeps `keep`'s answer for the ids
-   * actually issued, in the same write.
+   * Gives each slot a short id for this call ("S7"); a slot already offered to the call keeps its id. With
+   * `keep`, the tool call's answer for the ids actually issued is kept in the same write; a tool call that
+   * has an answer kept already gets that back instead, and nothing is issued.
    */
   issueOffers(
     callId: string,
     slots: SlotRef[],
-    options: { now: Date; validForMs: number; ledger: ToolLedger; keep?: AnswerKeeper<Offer[]> | undefined },
-  ): Promise<Offer[]>;
-  /** Keeps a tool call's answer in the ledger (for outcomes that issue no offers). */
-  keepAnswer(
-    callId: string,
-    toolCallId: string,
-    answer: string,
-    options: { now: Date; ledger: ToolLedger },
-  ): Promise<void>;
+    options: { now: Date; validForMs: number; keep?: AnswerKeeper<Offer[]> | undefined },
+  ): Promise<{ offers: Offer[] } | { replayed: string }>;
+  /** Keeps a tool call's answer in the ledger; returns the answer kept (an earlier one, for a replay). */
+  keepAnswer(callId: string, toolCallId: string, answer: string, options: { now: Date }): Promise<string>;
   /** Marks the call ended (a call never seen before starts and ends now) and returns what it looks like. */
   markEnded(callId: string, now: Date): Promise<CallRecord>;
   /** Gives each appointment a short ref for this call ("A1"); an appointment already given keeps its ref. */
@@ -362,7 +357,12 @@ export type StartCancelOutcome =
 export interface BookingRepository {
   get(bookingId: string): Promise<Booking | null>;
   /** Re-verifies the hold (holder + fence) and takes the posting lease in one atomic write. */
-  claim(bookingId: string, now: Date, options: { staleAfterMs: number }): Promise<ClaimOutcome>;
+  /** `seen`: the booking as the caller just read it (with `get`), so the claim need not read it again. */
+  claim(
+    bookingId: string,
+    now: Date,
+    options: { staleAfterMs: number; seen?: Booking | undefined },
+  ): Promise<ClaimOutcome>;
   /**
    * Booked in Calendly. `smsOwed`: the caller is still to be texted, so the booking stays due (the sweeper
    * finds it) until `claimSms`.

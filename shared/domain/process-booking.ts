@@ -85,7 +85,10 @@ export async function processBooking(
     return { kind: 'canceled', booking: stored };
   }
 
-  const claim = await store.bookings.claim(bookingId, clock.now(), { staleAfterMs: options.postingLeaseMs });
+  const claim = await store.bookings.claim(bookingId, clock.now(), {
+    staleAfterMs: options.postingLeaseMs,
+    seen: stored,
+  });
   switch (claim.kind) {
     case 'missing':
       return { kind: 'skipped', bookingId, reason: 'unknown booking' };

@@ -10,7 +10,7 @@ import type { SlotRef } from './model.ts';
 export const CELL_MINUTES = 5;
 const CELL_MS = CELL_MINUTES * 60_000;
 
-/** One DynamoDB transaction holds 100 items; a hold also writes the slot, the call and the hold. */
+/** Longer appointments are refused: their cells would make conditions (and transactions) needlessly large. */
 export const MAX_CELLS_PER_SLOT = 96;
 
 /** End of the appointment (epoch ms). */

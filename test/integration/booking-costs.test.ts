@@ -42,7 +42,7 @@ describe('what one booked call costs (local stack behind the DynamoDB metering p
 
   it('answers check_availability from the cache in at most 2 sequential DynamoDB round trips', () => {
     expect(step('check_availability').roundTrips).toBeLessThanOrEqual(2);
-    expect(step('check_availability').requests).toBeLessThanOrEqual(4);
+    expect(step('check_availability').requests).toBeLessThanOrEqual(2);
   });
 
   it('holds a slot in at most 3 sequential DynamoDB round trips', () => {
@@ -50,9 +50,12 @@ describe('what one booked call costs (local stack behind the DynamoDB metering p
     expect(step('hold_slot').requests).toBeLessThanOrEqual(3);
   });
 
-  it('books the whole call in at most 15 DynamoDB requests and 40 write units', () => {
-    expect(cost.booking.requests).toBeLessThanOrEqual(20);
-    expect(cost.booking.writeUnits).toBeLessThanOrEqual(88);
+  it('books the whole call in 12 DynamoDB requests besides the waiting looks (15 with three), and 40 write units', () => {
+    // confirm_booking looks at the booking every 150 ms until the worker is done: that count depends on
+    // how fast the worker is (the benchmark reports it), everything else does not.
+    expect(cost.booking.requests - cost.waitLooks).toBeLessThanOrEqual(12);
+    expect(cost.waitLooks).toBeGreaterThanOrEqual(1);
+    expect(cost.booking.writeUnits).toBeLessThanOrEqual(40);
     expect(cost.booking.failed).toBe(0);
   });
 

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Booking, CalendlyBookingRef } from '../../domain/model.ts';
 import type { BookingRepository, ClaimOutcome } from '../../domain/ports.ts';
+import { cellsOf } from '../../domain/slot-cells.ts';
 import { BookingItemSchema, toBooking } from './items.ts';
 import { keys, PENDING_PARTITION } from './keys.ts';
 import { listPending } from './pending-index.ts';
@@ -36,19 +37,27 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
     return Item ? BookingItemSchema.parse(Item) : null;
   }
 
+  /** The item each booking this adapter handed out was read from (the domain's Booking leaves some out). */
+  const readFrom = new WeakMap<Booking, NonNullable<Awaited<ReturnType<typeof readRaw>>>>();
+
   async function get(bookingId: string): Promise<Booking | null> {
     const item = await readRaw(bookingId);
-    return item ? toBooking(item) : null;
+    if (!item) return null;
+    const booking = toBooking(item);
+    readFrom.set(booking, item);
+    return booking;
   }
 
   async function claim(
     bookingId: string,
     now: Date,
-    options: { staleAfterMs: number },
+    options: { staleAfterMs: number; seen?: Booking | undefined },
   ): Promise<ClaimOutcome> {
     const nowMs = now.getTime();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const item = await readRaw(bookingId);
+      // The caller's fresh read (if this adapter made it) stands in for the first one.
+      const seen = attempt === 0 && options.seen ? readFrom.get(options.seen) : undefined;
+      const item = seen ?? (await readRaw(bookingId));
       if (!item) return { kind: 'missing' };
       const booking = toBooking(item);
       if (item.status === 'booked' || item.status === 'failed') return { kind: 'finished', booking };
@@ -89,8 +98,8 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
 
   /** Frees the cells this booking's hold still owns, one by one; cells someone else owns now are left alone. */
   async function releaseOwnCells(booking: Booking): Promise<void> {
-    for (const item of to.cells.release(booking.slot, booking.holdId)) {
-      await updateUnlessConditionFails(db, item.Update);
+    for (const cell of cellsOf(booking.slot)) {
+      await updateUnlessConditionFails(db, to.cells.releaseOne(cell, booking.holdId));
     }
   }
 
@@ -165,10 +174,19 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
           'Update' in mirror ? new UpdateCommand(mirror.Update) : new DeleteCommand(mirror.Delete),
         );
       }
+      const stored = await get(booking.bookingId);
+      if (!stored) throw new Error('booking vanished while finishing it');
+      return stored;
     }
-    const stored = await get(booking.bookingId);
-    if (!stored) throw new Error('booking vanished while finishing it');
-    return stored;
+    // What the transaction wrote, without reading it back.
+    return {
+      ...booking,
+      ...(bookingSet as Partial<Booking>),
+      postingStartedAt: null,
+      smsSentAt: options.newSms ? null : booking.smsSentAt,
+      dueAt: options.smsOwed ? now.getTime() : booking.dueAt,
+      updatedAt: now.getTime(),
+    };
   }
 
   return {

@@ -16,11 +16,8 @@ import { updateUnlessConditionFails } from './transactions.ts';
 /** Call items outlive the call by a week for support questions, then TTL removes them. */
 const CALL_RETENTION_MS = 7 * 24 * 3600 * 1000;
 const MAX_OFFER_ATTEMPTS = 5;
-/** A fresh empty ledger (each handed-out ledger is its own object: the adapter keys its state by it). */
-const NO_LEDGER_COPY = (): StoredLedger => ({
-  ...NO_LEDGER,
-  ledger: { offers: [], answers: {}, revision: null },
-});
+/** Calls whose ledger this container remembers (a call lasts minutes; a container serves a few at once). */
+const REMEMBERED_CALLS = 256;
 
 export function createCallRepository(db: DynamoDBDocumentClient, tableName: string): CallRepository {
   /**
@@ -52,33 +49,38 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
     return Attributes ?? {};
   }
 
-  /** What this adapter read with each ledger it handed out (the domain sees only ToolLedger). */
-  const stored = new WeakMap<ToolLedger, StoredLedger>();
-  function handOut(ledger: StoredLedger): ToolLedger {
-    stored.set(ledger.ledger, ledger);
+  /**
+   * The ledgers this container last read or wrote, by call: the base of the next conditional write, so a
+   * tool call writes without reading first. A stale or missing one only costs a second try (the failed
+   * condition's answer carries the stored ledger).
+   */
+  const known = new Map<string, StoredLedger>();
+  function remember(callId: string, ledger: StoredLedger): ToolLedger {
+    known.delete(callId);
+    known.set(callId, ledger);
+    if (known.size > REMEMBERED_CALLS) known.delete(known.keys().next().value ?? '');
     return ledger.ledger;
   }
-  const storedOf = (ledger: ToolLedger): StoredLedger => stored.get(ledger) ?? NO_LEDGER;
+
+  /** What a ledger write does on top of the ledger as it is: a next version, or an answer kept already. */
+  type LedgerChange<T> =
+    | { offers: Offer[]; offerSeq: number; kept: StoredLedger['kept']; result: T }
+    | { replayed: string };
 
   /**
-   * Writes the ledger's next version on top of `base`: `change` gives the offers and kept answers from the
-   * ledger as it is; a stale base is replaced by the stored one (the failed condition's answer) and
-   * `change` asked again. Returns what `change` returned for the version written.
+   * Writes the ledger's next version on top of the one this container knows; when that is stale, on top
+   * of the stored one instead (`change` is asked again). A tool call that has an answer kept already gets
+   * it back, and nothing is written.
    */
   async function writeLedger<T>(
     callId: string,
-    base: StoredLedger,
     now: Date,
-    change: (current: StoredLedger) => {
-      offers: Offer[];
-      offerSeq: number;
-      kept: StoredLedger['kept'];
-      result: T;
-    },
-  ): Promise<T> {
-    let current = base;
+    change: (current: StoredLedger) => LedgerChange<T>,
+  ): Promise<{ result: T } | { replayed: string }> {
+    let current = known.get(callId) ?? NO_LEDGER;
     for (let attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++) {
       const next = change(current);
+      if ('replayed' in next) return next;
       const startedAt = current.startedAt ?? now.getTime();
       const revision = current.ledger.revision;
       const attributes = ledgerAttributes(next.offers, next.kept, now.getTime());
@@ -106,10 +108,20 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        return next.result;
+        remember(
+          callId,
+          storedLedgerOf({
+            callId,
+            startedAt,
+            revision: (revision ?? 0) + 1,
+            offerSeq: next.offerSeq,
+            ...attributes,
+          }),
+        );
+        return { result: next.result };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        // Another tool call of this call wrote first: build on what it wrote.
+        // Another tool call of this call (or another container) wrote first: build on what it wrote.
         current = error.Item ? storedLedgerOf(unmarshall(error.Item)) : NO_LEDGER;
       }
     }
@@ -173,12 +185,12 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
       );
       const callItem = Items.find((item) => item.sk === keys.call(callId).sk);
       const ledgerItem = Items.find((item) => item.sk === keys.ledger(callId).sk);
-      const ledger = ledgerItem ? storedLedgerOf(ledgerItem) : null;
-      if (callItem) return toCallRecord(CallItemSchema.parse(callItem), handOut(ledger ?? NO_LEDGER_COPY()));
+      const ledger = remember(callId, ledgerItem ? storedLedgerOf(ledgerItem) : NO_LEDGER);
+      if (callItem) return toCallRecord(CallItemSchema.parse(callItem), ledger);
       // Offered times before any other trace of the call (a tool call before the voice webhook's record).
-      if (ledger) {
-        const item = CallItemSchema.parse({ callId, startedAt: ledger.startedAt ?? 0 });
-        return toCallRecord(item, handOut(ledger), null);
+      if (ledgerItem) {
+        const startedAt = known.get(callId)?.startedAt ?? 0;
+        return toCallRecord(CallItemSchema.parse({ callId, startedAt }), ledger, null);
       }
       return null;
     },
@@ -187,31 +199,35 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
       const { Item } = await db.send(
         new GetCommand({ TableName: tableName, Key: keys.ledger(callId), ConsistentRead: true }),
       );
-      return handOut(Item ? storedLedgerOf(Item) : NO_LEDGER_COPY());
+      return remember(callId, Item ? storedLedgerOf(Item) : NO_LEDGER);
     },
 
-    async issueOffers(callId, slots, { now, validForMs, ledger, keep }) {
+    async issueOffers(callId, slots, { now, validForMs, keep }) {
       // Ids stay unique within the call even if two checks race: the write is conditional on the revision.
-      return await writeLedger(callId, storedOf(ledger), now, (current) => {
+      const written = await writeLedger<Offer[]>(callId, now, (current) => {
+        const earlier = keep && current.ledger.answers[keep.toolCallId];
+        if (earlier !== undefined) return { replayed: earlier };
         const plan = planOffers(current, slots, now.getTime(), validForMs);
         const answer = keep?.answer(plan.issued) ?? null;
-        const kept = {
-          ...current.kept,
-          ...(keep && answer !== null
-            ? { [keep.toolCallId]: [now.getTime(), answer] as [number, string] }
-            : {}),
-        };
+        const kept: StoredLedger['kept'] = { ...current.kept };
+        if (keep && answer !== null) kept[keep.toolCallId] = [now.getTime(), answer];
         return { offers: plan.offers, offerSeq: plan.nextSeq, kept, result: plan.issued };
       });
+      return 'replayed' in written ? written : { offers: written.result };
     },
 
-    async keepAnswer(callId, toolCallId, answer, { now, ledger }) {
-      await writeLedger(callId, storedOf(ledger), now, (current) => ({
-        offers: current.ledger.offers.filter((offer) => offer.expiresAt > now.getTime()),
-        offerSeq: current.offerSeq,
-        kept: { ...current.kept, [toolCallId]: [now.getTime(), answer] },
-        result: undefined,
-      }));
+    async keepAnswer(callId, toolCallId, answer, { now }) {
+      const written = await writeLedger<string>(callId, now, (current) => {
+        const earlier = current.ledger.answers[toolCallId];
+        if (earlier !== undefined) return { replayed: earlier };
+        return {
+          offers: current.ledger.offers.filter((offer) => offer.expiresAt > now.getTime()),
+          offerSeq: current.offerSeq,
+          kept: { ...current.kept, [toolCallId]: [now.getTime(), answer] },
+          result: answer,
+        };
+      });
+      return 'replayed' in written ? written.replayed : written.result;
     },
 
     async markEnded(callId, now) {

@@ -100,13 +100,6 @@ export const SlotItemSchema = z.object({
 export type SlotItem = z.infer<typeof SlotItemSchema>;
 
 /** A 5-minute cell of the business calendar, claimed by the hold whose appointment covers it. */
-export const CellItemSchema = z.object({
-  state: z.enum(['held', 'booking', 'released']),
-  holdId: z.nullish(z.string()),
-  expiresAt: z.nullish(z.number()),
-});
-export type CellItem = z.infer<typeof CellItemSchema>;
-
 export const HoldItemSchema = z.object({
   holdId: z.string(),
   callId: z.string(),

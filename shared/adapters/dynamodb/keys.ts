@@ -6,7 +6,7 @@
  * | call         | CALL#<callId>                        | CALL                 | live holds, status, refs       |
  * | tool ledger  | CALL#<callId>                        | LEDGER               | offers, answers kept for replays |
  * | slot lock    | SLOT#<eventTypeId>#<UTC day>         | <start, ISO ms>      | state, holder, fence, lease    |
- * | cell         | CELL#<UTC day>                       | <cell start, ISO ms> | which hold covers these 5 min  |
+ * | cell bucket  | CELL#<UTC month>                     | <bucket start, ISO ms> | which hold covers each 5 min of 2 h |
  * | hold         | HOLD#<holdId>                        | HOLD                 | who, which slot, lease         |
  * | booking      | BOOKING#<bookingId>                  | BOOKING              | worker state, Calendly refs    |
  * | appointment  | PHONE#<E.164>                        | <start, ISO ms>#<event uuid> | an upcoming appointment tied to that number |
@@ -33,9 +33,10 @@ export const keys = {
     const instant = isoInstant(start);
     return { pk: slotPartition(eventTypeUri, instant.slice(0, 10)), sk: instant };
   },
-  cell: (cellStartMs: number) => {
-    const instant = new Date(cellStartMs).toISOString();
-    return { pk: cellPartition(instant.slice(0, 10)), sk: instant };
+  /** The bucket of calendar cells starting at `bucketStartMs` (./cells.ts). */
+  cellBucket: (bucketStartMs: number) => {
+    const instant = new Date(bucketStartMs).toISOString();
+    return { pk: cellPartition(instant.slice(0, 7)), sk: instant };
   },
   hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
   booking: (bookingId: string) => ({ pk: `BOOKING#${bookingId}`, sk: 'BOOKING' }),
@@ -90,9 +91,9 @@ export function availabilityPartition(day: string): string {
 /** Sort key of a day's invalidation item; `#` cannot start a Calendly id, so it never meets an entry. */
 export const AVAILABILITY_INVALIDATION_SK = '#INVALIDATED';
 
-/** Partition holding one UTC day of calendar cells (all event types: one business calendar). */
-export function cellPartition(utcDay: string): string {
-  return `CELL#${utcDay}`;
+/** Partition holding one UTC month (YYYY-MM) of calendar cell buckets (all event types: one business calendar). */
+export function cellPartition(utcMonth: string): string {
+  return `CELL#${utcMonth}`;
 }
 
 /** Value of the pending index partition key while a booking is unfinished. */

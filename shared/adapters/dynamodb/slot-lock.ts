@@ -14,7 +14,8 @@ import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@
 import { isLockFree, liveHoldsOf } from '../../domain/lock-rules.ts';
 import type { Booking, Hold } from '../../domain/model.ts';
 import type { ConfirmOutcome, HoldOutcome, HoldRequest, SlotLock } from '../../domain/ports.ts';
-import { isCellFree, occupiedCells } from './cells.ts';
+import { cellsOf } from '../../domain/slot-cells.ts';
+import { byBucket, isCellFree, occupiedCells } from './cells.ts';
 import { CallItemSchema, SlotItemSchema, toHold } from './items.ts';
 import { keys } from './keys.ts';
 import {
@@ -133,7 +134,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
           // Free, under a fence this container did not know.
           previousFence = current?.fence ?? 0;
         }
-        if (isTakenBy(reasons.slice(3), nowMs)) return { kind: 'taken' };
+        if (isTakenBy(reasons.slice(3), newHold.slot, nowMs)) return { kind: 'taken' };
         if (callReason?.code === 'ConditionalCheckFailed') {
           // The call's holds changed since they were read: count them again as they are.
           const callItem = callReason.item ? CallItemSchema.parse(callReason.item) : null;
@@ -232,9 +233,13 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
   };
 }
 
-/** Whether the cells' answers of a cancelled hold transaction say an overlapping appointment owns the time. */
-function isTakenBy(cellReasons: CancellationReason[], nowMs: number): boolean {
-  return cellReasons.some(
-    (reason) => reason.code === 'ConditionalCheckFailed' && !isCellFree(reason.item, nowMs),
-  );
+/** Whether the cell buckets' answers of a cancelled hold transaction say an overlapping appointment owns the time. */
+function isTakenBy(bucketReasons: CancellationReason[], slot: HoldRequest['slot'], nowMs: number): boolean {
+  return byBucket(cellsOf(slot)).some(({ indexes }, position) => {
+    const reason = bucketReasons[position];
+    return (
+      reason?.code === 'ConditionalCheckFailed' &&
+      indexes.some((index) => !isCellFree(reason.item, index, nowMs))
+    );
+  });
 }

@@ -4,7 +4,7 @@
  * update expression for these items is written anywhere else.
  *
  *   slot    free -> held -> booking -> booked -> released      held | booking -> released
- *   cell    free -> held -> booking -> released                held -> released
+ *   cell    free -> held -> booked (no lease) -> free             held -> free
  *   hold    held -> confirmed | released
  *   booking queued <-> posting -> booked | failed ; booked -> canceling -> canceled | booked
  *           booked -> rescheduling -> canceled | booked ; booked | rescheduling -> canceled (in Calendly)
@@ -14,6 +14,7 @@
  */
 import type { Appointment, Booking, Hold, SlotRef } from '../../domain/model.ts';
 import { cellsOf } from '../../domain/slot-cells.ts';
+import { bucketOf, byBucket, indexInBucket, NEVER, ownerAttribute, untilAttribute } from './cells.ts';
 import { itemOf } from './items.ts';
 import { keys, PENDING_PARTITION, pendingSortKey, ttlSeconds } from './keys.ts';
 import { TABLE_SCHEMA } from './table-schema.ts';
@@ -175,56 +176,86 @@ export function createTransitions(tableName: string) {
     },
   };
 
+  /** One update per bucket of the appointment's cells (./cells.ts), every cell with its own condition. */
+  function perBucket(
+    ref: Pick<SlotRef, 'start' | 'durationMinutes'>,
+    build: (indexes: number[]) => {
+      set?: string[];
+      remove?: string[];
+      condition: string[];
+      values: Record<string, unknown>;
+      names?: Record<string, string>;
+    },
+  ) {
+    return byBucket(cellsOf(ref)).map(({ bucket, indexes }) => {
+      const parts = build(indexes);
+      const clauses = [
+        ...(parts.set?.length ? [`SET ${parts.set.join(', ')}`] : []),
+        ...(parts.remove?.length ? [`REMOVE ${parts.remove.join(', ')}`] : []),
+      ];
+      return {
+        Update: {
+          TableName: tableName,
+          Key: keys.cellBucket(bucket),
+          UpdateExpression: clauses.join(' '),
+          ConditionExpression: parts.condition.join(' AND '),
+          ...(parts.names ? { ExpressionAttributeNames: parts.names } : {}),
+          ExpressionAttributeValues: parts.values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      };
+    });
+  }
+
   const cells = {
     /** Every cell of the appointment: free -> held by the hold; each fails unless the cell is free at `nowMs`. */
     claim(hold: Hold, nowMs: number) {
-      return cellsOf(hold.slot).map((cell) => ({
-        Update: {
-          TableName: tableName,
-          Key: keys.cell(cell),
-          UpdateExpression: 'SET #state = :held, holdId = :holdId, expiresAt = :expiresAt, #ttl = :ttl',
-          ConditionExpression:
-            'attribute_not_exists(pk) OR #state = :released OR (#state = :held AND expiresAt <= :now)',
-          ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':held': 'held',
-            ':released': 'released',
-            ':holdId': hold.holdId,
-            ':expiresAt': hold.expiresAt,
-            ':now': nowMs,
-            ':ttl': ttlSeconds(retainUntil(hold)),
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      return perBucket(hold.slot, (indexes) => ({
+        set: [
+          ...indexes.flatMap((i) => [`${ownerAttribute(i)} = :holdId`, `${untilAttribute(i)} = :expiresAt`]),
+          '#ttl = :ttl',
+        ],
+        condition: indexes.map(
+          (i) => `(attribute_not_exists(${ownerAttribute(i)}) OR ${untilAttribute(i)} <= :now)`,
+        ),
+        names: { '#ttl': 'ttl' },
+        values: {
+          ':holdId': hold.holdId,
+          ':expiresAt': hold.expiresAt,
+          ':now': nowMs,
+          ':ttl': ttlSeconds(retainUntil(hold)),
         },
       }));
     },
 
-    /** The hold's cells -> booking (kept, without a lease, until released). */
+    /** The hold's cells -> kept without a lease (a booking), until released. */
     confirm(ref: SlotRef, holdId: string) {
-      return cellsOf(ref).map((cell) => ({
-        Update: {
-          TableName: tableName,
-          Key: keys.cell(cell),
-          UpdateExpression: 'SET #state = :to REMOVE expiresAt',
-          ConditionExpression: 'holdId = :holdId',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':to': 'booking', ':holdId': holdId },
-        },
+      return perBucket(ref, (indexes) => ({
+        set: indexes.map((i) => `${untilAttribute(i)} = :never`),
+        condition: indexes.map((i) => `${ownerAttribute(i)} = :holdId`),
+        values: { ':never': NEVER, ':holdId': holdId },
       }));
     },
 
-    /** The cells the hold still owns -> released; cells another hold owns now are not touched. */
+    /** The hold's cells -> free; fails unless the hold still owns every one of them. */
     release(ref: SlotRef, holdId: string) {
-      return cellsOf(ref).map((cell) => ({
-        Update: {
-          TableName: tableName,
-          Key: keys.cell(cell),
-          UpdateExpression: 'SET #state = :to REMOVE holdId, expiresAt',
-          ConditionExpression: 'holdId = :holdId',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':to': 'released', ':holdId': holdId },
-        },
+      return perBucket(ref, (indexes) => ({
+        remove: indexes.flatMap((i) => [ownerAttribute(i), untilAttribute(i)]),
+        condition: indexes.map((i) => `${ownerAttribute(i)} = :holdId`),
+        values: { ':holdId': holdId },
       }));
+    },
+
+    /** One cell -> free if the hold still owns it (cells another hold owns now are not touched). */
+    releaseOne(cellStartMs: number, holdId: string): UpdateSpec {
+      const index = indexInBucket(cellStartMs);
+      return {
+        TableName: tableName,
+        Key: keys.cellBucket(bucketOf(cellStartMs)),
+        UpdateExpression: `REMOVE ${ownerAttribute(index)}, ${untilAttribute(index)}`,
+        ConditionExpression: `${ownerAttribute(index)} = :holdId`,
+        ExpressionAttributeValues: { ':holdId': holdId },
+      };
     },
   };
 

@@ -32,7 +32,7 @@ export type AvailabilityOutcome =
 
 /**
  * With `keep`, the answer of this tool call is kept in the call's ledger (in the same write as the offers
- * it names), and a replay of the tool call gets that answer back instead of a new search.
+ * it names), and a replay of the tool call gets that answer back instead of the new search's.
  */
 export async function checkAvailability(
   request: AvailabilityRequest,
@@ -40,25 +40,14 @@ export async function checkAvailability(
   deps: UseCaseDeps & { slots: OpenSlotFinder },
   keep?: AnswerKeeper<AvailabilityOutcome>,
 ): Promise<AvailabilityOutcome> {
-  // Read while the search runs: the ledger says whether this is a replay, and is what the offers build on.
-  const ledgerRead = deps.store.calls.ledger(call.callId);
-  ledgerRead.catch(() => undefined);
-  const replayed = async (): Promise<AvailabilityOutcome | null> => {
-    const answer = keep ? (await ledgerRead).answers[keep.toolCallId] : undefined;
-    return answer === undefined ? null : { kind: 'replayed', answer };
-  };
-  /** An outcome that issues no offers: kept on its own. */
+  /** An outcome that issues no offers: kept on its own (a replay gets the answer kept first). */
   const settled = async (outcome: AvailabilityOutcome): Promise<AvailabilityOutcome> => {
-    const again = await replayed();
-    if (again) return again;
     const line = keep?.answer(outcome) ?? null;
-    if (keep && line !== null) {
-      await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
-        now: deps.clock.now(),
-        ledger: await ledgerRead,
-      });
-    }
-    return outcome;
+    if (!keep || line === null) return outcome;
+    const kept = await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
+      now: deps.clock.now(),
+    });
+    return kept === line ? outcome : { kind: 'replayed', answer: kept };
   };
 
   let zone: string;
@@ -86,8 +75,7 @@ export async function checkAvailability(
       return await settled({ kind: 'unusable_request', zone, problem: error.problem });
     throw error;
   }
-  const [found, again] = await Promise.all([deps.slots.search(service, asked), replayed()]);
-  if (again) return again;
+  const found = await deps.slots.search(service, asked);
   const outcomeOf = (offer: SlotOffer): AvailabilityOutcome => ({
     kind: 'offered',
     zone,
@@ -95,9 +83,9 @@ export async function checkAvailability(
     asked,
     offer,
   });
+  // A replay is told apart in the write that issues the offers: its first answer is there already.
   const offer = await deps.slots.register(call, service, found, {
-    ledger: await ledgerRead,
     keep: keep && { toolCallId: keep.toolCallId, answer: (offered) => keep.answer(outcomeOf(offered)) },
   });
-  return outcomeOf(offer);
+  return 'replayed' in offer ? { kind: 'replayed', answer: offer.replayed } : outcomeOf(offer);
 }

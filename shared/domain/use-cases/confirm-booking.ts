@@ -3,7 +3,7 @@
  * short while to finish it before the caller hears "pending".
  */
 import { bookingFromHold } from '../bookings.ts';
-import type { AnswerKeeper, Booking, CallContext, Hold, ToolLedger } from '../model.ts';
+import type { AnswerKeeper, Booking, CallContext, Hold } from '../model.ts';
 import type { UseCaseDeps } from './deps.ts';
 import { type HoldRefusal, isRefusal, ownHold } from './own-hold.ts';
 import { waitForWorker } from './wait-for-worker.ts';
@@ -31,10 +31,9 @@ export async function confirmBooking(
   const now = deps.clock.now();
   const hold = await ownHold(holdId, call, deps);
   if (isRefusal(hold)) return hold;
-  let ledger: ToolLedger | null = null;
   if (hold.status !== 'held' && keep) {
     // Confirmed (or released) already: this may be a replay whose first answer was kept.
-    ledger = await deps.store.calls.ledger(call.callId);
+    const ledger = await deps.store.calls.ledger(call.callId);
     const kept = ledger.answers[keep.toolCallId];
     if (kept !== undefined) return { kind: 'replayed', answer: kept };
   }
@@ -61,10 +60,10 @@ export async function confirmBooking(
   const outcome: ConfirmOutcome = { kind: 'booking', booking, zone };
   const line = keep?.answer(outcome) ?? null;
   if (keep && line !== null && (booking.status === 'queued' || booking.status === 'posting')) {
-    await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
+    const kept = await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
       now: deps.clock.now(),
-      ledger: ledger ?? (await deps.store.calls.ledger(call.callId)),
     });
+    if (kept !== line) return { kind: 'replayed', answer: kept };
   }
   return outcome;
 }

@@ -3,14 +3,7 @@
  * assistant cannot invent or mishear a time into a booking, and only a time Calendly still lists is held.
  */
 import { holdIdFor } from '../ids.ts';
-import {
-  type AnswerKeeper,
-  type CallContext,
-  type CallRecord,
-  EMPTY_LEDGER,
-  type Hold,
-  type Offer,
-} from '../model.ts';
+import type { AnswerKeeper, CallContext, CallRecord, Hold, Offer } from '../model.ts';
 import type { OpenSlotFinder, SlotOffer } from '../open-slots.ts';
 import type { UseCaseDeps } from './deps.ts';
 
@@ -27,8 +20,6 @@ export type HoldOutcome =
   /** Not a slot this call was offered, or its offer ran out. */
   | { kind: 'unknown_slot'; slotId: string }
   | { kind: 'call_ended' }
-  /** A replay of a tool call whose first answer was kept (one that held nothing). */
-  | { kind: 'replayed'; answer: string }
   | Exclude<OfferHold, { kind: 'held' }>;
 
 /** The live offer of this call under `slotId`, or null. */
@@ -42,7 +33,9 @@ export type OfferHold =
   | { kind: 'held'; hold: Hold }
   | { kind: 'too_many_holds'; liveHoldIds: string[] }
   /** Someone else has it now; `alternatives` are the nearest free times, already offered to this call. */
-  | { kind: 'slot_taken'; zone: string; alternatives: SlotOffer };
+  | { kind: 'slot_taken'; zone: string; alternatives: SlotOffer }
+  /** A replay of a tool call whose first answer was kept. */
+  | { kind: 'replayed'; answer: string };
 
 /**
  * Holds a time this call was offered, for `who`: what hold_slot and reschedule_booking both do. Offers can be
@@ -62,18 +55,18 @@ export async function holdOffer(
     start: offer.start,
     durationMinutes: offer.durationMinutes,
   };
-  const taken = async (): Promise<OfferHold> => ({
-    kind: 'slot_taken',
-    zone,
-    alternatives: await deps.slots.alternativesTo(call, slot, zone, {
-      ledger: at.seen?.ledger ?? EMPTY_LEDGER,
+  const taken = async (): Promise<OfferHold> => {
+    const alternatives = await deps.slots.alternativesTo(call, slot, zone, {
       // The answer names the alternatives just offered: kept in the same write as they are.
       keep: keep && {
         toolCallId: keep.toolCallId,
-        answer: (alternatives) => keep.answer({ kind: 'slot_taken', zone, alternatives }),
+        answer: (offered) => keep.answer({ kind: 'slot_taken', zone, alternatives: offered }),
       },
-    }),
-  });
+    });
+    return 'replayed' in alternatives
+      ? { kind: 'replayed', answer: alternatives.replayed }
+      : { kind: 'slot_taken', zone, alternatives };
+  };
   if (!(await deps.slots.stillListed(slot, zone))) return await taken();
   const outcome = await deps.store.slots.hold({
     holdId: at.holdId,
@@ -116,13 +109,11 @@ export async function holdSlot(
   /** An answer that neither holds nor offers anything: kept on its own. */
   const settled = async (outcome: HoldOutcome): Promise<HoldOutcome> => {
     const line = keep?.answer(outcome) ?? null;
-    if (keep && line !== null) {
-      await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
-        now: deps.clock.now(),
-        ledger: record?.ledger ?? EMPTY_LEDGER,
-      });
-    }
-    return outcome;
+    if (!keep || line === null) return outcome;
+    const kept = await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
+      now: deps.clock.now(),
+    });
+    return kept === line ? outcome : { kind: 'replayed', answer: kept };
   };
   const offer = findOffer(record?.ledger.offers ?? [], request.slotId, now.getTime());
   if (!offer || Date.parse(offer.start) <= now.getTime())

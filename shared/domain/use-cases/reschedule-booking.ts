@@ -14,7 +14,7 @@
  */
 import { bookingFromHold } from '../bookings.ts';
 import { newHoldId } from '../ids.ts';
-import { type Booking, type BookingRef, type CallContext, EMPTY_LEDGER } from '../model.ts';
+import type { Booking, BookingRef, CallContext } from '../model.ts';
 import type { OpenSlotFinder } from '../open-slots.ts';
 import { isGroupEvent, ourBookingOf, refOf } from './booking-ref.ts';
 import type { UseCaseDeps } from './deps.ts';
@@ -39,7 +39,7 @@ export type RescheduleOutcome =
   | { kind: 'already_canceled'; ref: BookingRef; zone: string }
   /** Another request is moving or canceling it right now. */
   | { kind: 'being_changed'; ref: BookingRef }
-  | Exclude<OfferHold, { kind: 'held' }>;
+  | Exclude<OfferHold, { kind: 'held' } | { kind: 'replayed' }>;
 
 export async function rescheduleBooking(
   request: RescheduleRequest,
@@ -76,6 +76,8 @@ export async function rescheduleBooking(
     { now, zone, holdId: newHoldId(), seen: record },
     deps,
   );
+  // Without an answer to keep, holdOffer has no replayed answer to give.
+  if (held.kind === 'replayed') throw new Error('reschedule hold answered as a replay');
   if (held.kind !== 'held') return held;
 
   const booking = bookingFromHold(held.hold, {
@@ -96,13 +98,10 @@ export async function rescheduleBooking(
     const current = ours ? await deps.store.bookings.get(ours.bookingId) : null;
     if (current && current.status !== 'booked') return changedMeanwhile(current, ref, zone);
     // The hold was just taken; it cannot have run out unless the store is far behind the clock.
-    return {
-      kind: 'slot_taken',
-      zone,
-      alternatives: await deps.slots.alternativesTo(call, held.hold.slot, zone, {
-        ledger: record?.ledger ?? EMPTY_LEDGER,
-      }),
-    };
+    const alternatives = await deps.slots.alternativesTo(call, held.hold.slot, zone, {});
+    // Without an answer to keep there is no replayed one either (this tool keeps its answers elsewhere).
+    if ('replayed' in alternatives) throw new Error('alternatives answered as a replay');
+    return { kind: 'slot_taken', zone, alternatives };
   }
   await deps.store.calls.markRefMoved(call.callId, ref.ref, booking.bookingId);
   // The booking is already durable; if the queue is unreachable the sweeper re-enqueues it.
