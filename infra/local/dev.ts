@@ -174,7 +174,7 @@ function startupLines(input: {
     `  DynamoDB      DynamoDB Local at ${stack.dynamoEndpoint}, on disk in ${data.dynamoDbPath} (table ${stack.tableName}; ${data.reused ? 'data of earlier runs kept' : 'empty'}; --fresh starts empty)`,
   );
   lines.push(
-    `  Queue         in-process SQS queue -> booking worker; sweeper re-enqueues overdue bookings and retries voicemail alerts every ${SWEEP_INTERVAL_MS / 1000} s`,
+    `  Queue         in-process SQS queue -> booking worker; sweeper re-enqueues overdue bookings, retries voicemail alerts and refreshes the Calendly directory every ${SWEEP_INTERVAL_MS / 1000} s`,
   );
 
   const forCalls = missing(REAL_CALL_SETTINGS);
@@ -399,6 +399,14 @@ async function main(): Promise<void> {
             `[${clock()}] sweeper: re-enqueued ${result.requeued} overdue booking(s), oldest ${result.oldestOverdueSeconds} s overdue`,
           );
         }
+        // Like the sweeper function: an old directory snapshot is re-read from Calendly off the callers' path.
+        await sweeperServices
+          .refreshDirectory()
+          .catch((error: unknown) =>
+            print(
+              `[${clock()}] sweeper: directory refresh failed: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          );
         const voicemails = await sweeperServices.retryVoicemailAlerts();
         if (voicemails.retried > 0) {
           print(

@@ -4,6 +4,7 @@ export const SANDBOX_ENDPOINTS = [
   'list_event_types',
   'get_event_type',
   'available_times',
+  'availability_schedules',
   'create_invitee',
   'list_scheduled_events',
   'get_scheduled_event',
