@@ -5,7 +5,7 @@
  * one integration from its local fake to the vendor (./stack.ts decides). Data (DynamoDB Local, the
  * sandbox's calendar) lives in a folder and survives restarts and crashes (./dev-data.ts); at start,
  * every booking the last run left unfinished goes back on the queue, and like AWS a sweeper re-enqueues
- * overdue bookings every 60 s. SIGINT/SIGTERM stop everything, DynamoDB Local's JVM included; a second
+ * overdue bookings every 60 s (and re-reads the Calendly directory snapshot once it is 5 minutes old). SIGINT/SIGTERM stop everything, DynamoDB Local's JVM included; a second
  * signal forces the exit.
  *
  *   npm run dev [-- --fresh] [-- --data <dir>]

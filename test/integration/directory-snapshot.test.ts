@@ -60,6 +60,36 @@ describe('the Calendly directory snapshot', () => {
     return (await handler({}, lambdaContext())) as { directory: { kind: string } };
   }
 
+  /** Makes the stored snapshot look `ageMs` old. */
+  async function age(ageMs: number) {
+    await stackDb(stack).send(
+      new UpdateCommand({
+        TableName: stack.tableName,
+        Key: keys.directory(),
+        UpdateExpression: 'SET fetchedAt = :old',
+        ExpressionAttributeValues: { ':old': Date.now() - ageMs },
+      }),
+    );
+  }
+
+  /** check_availability through a fresh composition of vapi-tools (a new container). */
+  async function checkInNewContainer(args: Record<string, string>) {
+    const { vapiToolsServices } = await import('../../shared/app/vapi-tools.ts');
+    const services = await vapiToolsServices();
+    const runner = createToolCallRunner(services.tools, services.replays);
+    const [answer] = await runner.run(
+      [
+        {
+          toolCallId: 'tc-1',
+          name: 'check_availability',
+          invocation: prepareToolCall('check_availability', args),
+        },
+      ],
+      { callId: `CA-directory-${Math.random()}`, callerNumber: null },
+    );
+    return JSON.parse(answer?.result ?? '{}') as { ok: boolean; slots?: unknown[] };
+  }
+
   it('is written by the sweeper when there is none, with the weekdays each schedule has hours on', async () => {
     expect(await storedSnapshot()).toBeUndefined();
     sandbox.clearRequests();
@@ -79,15 +109,7 @@ describe('the Calendly directory snapshot', () => {
     expect((await sweepOnce()).directory.kind).toBe('fresh');
     expect(directoryRequests()).toEqual(noDirectoryRequests);
 
-    const sixMinutesAgo = Date.now() - 6 * 60_000;
-    await stackDb(stack).send(
-      new UpdateCommand({
-        TableName: stack.tableName,
-        Key: keys.directory(),
-        UpdateExpression: 'SET fetchedAt = :old',
-        ExpressionAttributeValues: { ':old': sixMinutesAgo },
-      }),
-    );
+    await age(6 * 60_000);
     expect((await sweepOnce()).directory.kind).toBe('refreshed');
     expect(sandbox.requestCount('get_user')).toBe(1);
     expect(sandbox.requestCount('list_event_types')).toBe(1);
@@ -107,21 +129,41 @@ describe('the Calendly directory snapshot', () => {
   });
 
   it('answers another new composition of vapi-tools without asking Calendly who we are', async () => {
-    const { vapiToolsServices } = await import('../../shared/app/vapi-tools.ts');
-    const services = await vapiToolsServices();
-    const runner = createToolCallRunner(services.tools, services.replays);
     sandbox.clearRequests();
-    const [answer] = await runner.run(
-      [
-        {
-          toolCallId: 'tc-directory-1',
-          name: 'check_availability',
-          invocation: prepareToolCall('check_availability', { service: 'cleaning', when: 'tomorrow' }),
-        },
-      ],
-      { callId: `CA-directory-${Date.now()}`, callerNumber: null },
-    );
-    expect(JSON.parse(answer?.result ?? '{}')).toMatchObject({ ok: true });
+    expect((await checkInNewContainer({ service: 'cleaning', when: 'tomorrow' })).ok).toBe(true);
+    expect(directoryRequests()).toEqual(noDirectoryRequests);
+  });
+
+  it('stays served as it was when Calendly fails the refresh, and the sweeper run does not fail for it', async () => {
+    await age(10 * 60_000);
+    const before = await storedSnapshot();
+    sandbox.injectFault({ endpoint: 'get_user', status: 503, times: 2 });
+    try {
+      expect((await sweepOnce()).directory.kind).toBe('failed');
+    } finally {
+      sandbox.clearFaults();
+    }
+    expect((await storedSnapshot())?.fetchedAt).toBe(before?.fetchedAt);
+    sandbox.clearRequests();
+    expect((await checkInNewContainer({ when: 'tomorrow' })).ok).toBe(true);
+    expect(directoryRequests()).toEqual(noDirectoryRequests);
+  });
+
+  it('asks about every day, weekend included, when the token may not read availability schedules', async () => {
+    await age(10 * 60_000);
+    sandbox.injectFault({ endpoint: 'availability_schedules', status: 403, times: 100 });
+    try {
+      expect((await sweepOnce()).directory.kind).toBe('refreshed');
+    } finally {
+      sandbox.clearFaults();
+    }
+    expect((await storedSnapshot())?.schedules[sandbox.eventTypes.consultation.uri]).toBeNull();
+    sandbox.clearRequests();
+    // Consultation next week: the searches above were for the default service (Cleaning, first by name),
+    // so none of these days is cached.
+    const result = await checkInNewContainer({ service: 'consultation', when: 'next week' });
+    expect(result.ok).toBe(true);
+    expect(sandbox.requestCount('available_times')).toBe(7);
     expect(directoryRequests()).toEqual(noDirectoryRequests);
   });
 });
