@@ -80,7 +80,9 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   'booking-sweeper': {
     // Lists due bookings and voicemails from the pending index; sends booking ids to the queue, and
     // retries voicemail alerts (texting needs the Twilio credentials of the secret), marking each (Update).
-    table: { items: ['UpdateItem'], query: ['pendingIndex'] },
+    // Reads the Calendly directory snapshot (Get) and, when it is old, stores a fresh one (a conditional
+    // Update) read from Calendly with the secret's CALENDLY_API_TOKEN.
+    table: { items: ['GetItem', 'UpdateItem'], query: ['pendingIndex'] },
     sendBookings: true,
     secret: true,
     settings: true,

@@ -1,6 +1,7 @@
 /**
- * The booking sweeper: every few minutes, the domain's sweep (shared/domain/sweep.ts) and the retry of
- * voicemail alerts still owed (shared/domain/voicemails.ts), with metrics.
+ * The booking sweeper: every few minutes, the domain's sweep (shared/domain/sweep.ts), the retry of
+ * voicemail alerts still owed (shared/domain/voicemails.ts) and the refresh of the shared Calendly directory
+ * snapshot when it is old (shared/domain/calendar-directory.ts), with metrics.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -10,13 +11,22 @@ import { logger, metrics } from '../../shared/observability.ts';
 
 const services = await bookingSweeperServices();
 
-/** Re-enqueues overdue bookings and retries owed voicemail alerts; returns what it did. */
+/** Re-enqueues overdue bookings, retries owed voicemail alerts, refreshes an old directory; returns what it did. */
 export const handler = middy(async () => {
-  // Two independent jobs: one failing (SQS down, say) must not keep the other from running.
-  const [bookings, voicemails] = await Promise.allSettled([
+  // Independent jobs: one failing (SQS down, say) must not keep the others from running.
+  const [bookings, voicemails, directory] = await Promise.allSettled([
     services.sweep(),
     services.retryVoicemailAlerts(),
+    services.refreshDirectory(),
   ]);
+  // A directory that cannot be refreshed (Calendly down) is still served as it is: a warning, not a failure
+  // of the safety net's own alarm.
+  if (directory.status === 'rejected') {
+    metrics.addMetric('DirectoryRefreshFailed', 'Count', 1);
+    logger.warn('directory refresh failed', { error: directory.reason as Error });
+  } else if (directory.value.kind === 'refreshed') {
+    metrics.addMetric('DirectoryRefreshed', 'Count', 1);
+  }
   if (voicemails.status === 'fulfilled') {
     const retried = voicemails.value;
     metrics.addMetric('VoicemailAlertsRetried', 'Count', retried.retried);
@@ -32,7 +42,11 @@ export const handler = middy(async () => {
   metrics.addMetric('BookingsRequeued', 'Count', result.requeued);
   metrics.addMetric('OldestOverdueBookingSeconds', 'Seconds', result.oldestOverdueSeconds);
   if (result.requeued > 0) logger.warn('overdue bookings re-enqueued', { ...result });
-  return { ...result, voicemails: voicemails.value };
+  return {
+    ...result,
+    voicemails: voicemails.value,
+    directory: directory.status === 'fulfilled' ? directory.value : { kind: 'failed' as const },
+  };
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

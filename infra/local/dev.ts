@@ -5,7 +5,7 @@
  * one integration from its local fake to the vendor (./stack.ts decides). Data (DynamoDB Local, the
  * sandbox's calendar) lives in a folder and survives restarts and crashes (./dev-data.ts); at start,
  * every booking the last run left unfinished goes back on the queue, and like AWS a sweeper re-enqueues
- * overdue bookings every 60 s. SIGINT/SIGTERM stop everything, DynamoDB Local's JVM included; a second
+ * overdue bookings every 60 s (and re-reads the Calendly directory snapshot once it is 5 minutes old). SIGINT/SIGTERM stop everything, DynamoDB Local's JVM included; a second
  * signal forces the exit.
  *
  *   npm run dev [-- --fresh] [-- --data <dir>]
@@ -174,7 +174,7 @@ function startupLines(input: {
     `  DynamoDB      DynamoDB Local at ${stack.dynamoEndpoint}, on disk in ${data.dynamoDbPath} (table ${stack.tableName}; ${data.reused ? 'data of earlier runs kept' : 'empty'}; --fresh starts empty)`,
   );
   lines.push(
-    `  Queue         in-process SQS queue -> booking worker; sweeper re-enqueues overdue bookings and retries voicemail alerts every ${SWEEP_INTERVAL_MS / 1000} s`,
+    `  Queue         in-process SQS queue -> booking worker; sweeper re-enqueues overdue bookings, retries voicemail alerts and refreshes the Calendly directory every ${SWEEP_INTERVAL_MS / 1000} s`,
   );
 
   const forCalls = missing(REAL_CALL_SETTINGS);
@@ -399,6 +399,14 @@ async function main(): Promise<void> {
             `[${clock()}] sweeper: re-enqueued ${result.requeued} overdue booking(s), oldest ${result.oldestOverdueSeconds} s overdue`,
           );
         }
+        // Like the sweeper function: an old directory snapshot is re-read from Calendly off the callers' path.
+        await sweeperServices
+          .refreshDirectory()
+          .catch((error: unknown) =>
+            print(
+              `[${clock()}] sweeper: directory refresh failed: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          );
         const voicemails = await sweeperServices.retryVoicemailAlerts();
         if (voicemails.retried > 0) {
           print(

@@ -21,10 +21,11 @@ export async function bookingWorkerServices() {
   const first = await config.get();
   const documentClient = createDocumentClient();
   const calendly = calendlyPort(config.get);
+  const store = createDynamoStore({ tableName: first.TABLE_NAME, documentClient });
   const stable = {
-    store: createDynamoStore({ tableName: first.TABLE_NAME, documentClient }),
+    store,
     calendly,
-    directory: directoryOf(calendly, first, clock),
+    directory: directoryOf(calendly, store.directory, first, clock),
     budget: createRateBudget(documentClient, first.TABLE_NAME, {
       name: 'calendly-create-invitee',
       windows: [

@@ -6,7 +6,7 @@ import { createCalendlyClient } from '../adapters/calendly/client.ts';
 import type { Config } from '../config.ts';
 import { createCalendarDirectory } from '../domain/calendar-directory.ts';
 import type { Clock } from '../domain/clock.ts';
-import type { CalendlyPort } from '../domain/ports.ts';
+import type { CalendlyPort, DirectorySnapshotPort } from '../domain/ports.ts';
 import { delegating, rebuiltOnChange } from './rebuilt.ts';
 
 type CalendlySettings = Pick<Config, 'CALENDLY_API_BASE_URL'> & { CALENDLY_API_TOKEN: string };
@@ -20,10 +20,16 @@ export function calendlyPort(settings: () => Promise<CalendlySettings>): Calendl
   return delegating(async () => clientFor(await settings()));
 }
 
-/** Who and what we book, the same in every function that needs it. */
-export function directoryOf(calendly: CalendlyPort, first: Config, clock: Clock) {
+/** Who and what we book, the same in every function that needs it: memory, then the table's snapshot. */
+export function directoryOf(
+  calendly: CalendlyPort,
+  snapshots: DirectorySnapshotPort,
+  first: Config,
+  clock: Clock,
+) {
   return createCalendarDirectory({
     calendly,
+    snapshots,
     clock,
     defaultEventTypeUri: first.CALENDLY_EVENT_TYPE_URI,
     businessTimezone: first.BUSINESS_TIMEZONE,

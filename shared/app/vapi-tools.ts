@@ -37,6 +37,7 @@ export async function vapiToolsServices() {
     cache: createAvailabilityCache(documentClient, first.TABLE_NAME),
     clock,
   });
+  const directory = directoryOf(calendly, store.directory, first, clock);
   return {
     settings: config.get,
     tools: {
@@ -45,12 +46,18 @@ export async function vapiToolsServices() {
       sms: smsPort(first, config.get),
       texts: CALLER_TEXTS,
       availability,
-      directory: directoryOf(calendly, first, clock),
+      directory,
       queue: createSqsBookingQueue({ queueUrl: first.BOOKING_QUEUE_URL }),
       clock,
       settings,
       transfer: transferSetup(first, config.get),
-      slots: createOpenSlotFinder({ store, availability, clock, ...settings }),
+      slots: createOpenSlotFinder({
+        store,
+        availability,
+        clock,
+        schedules: directory.scheduleOf,
+        ...settings,
+      }),
     },
     replays: createToolCallReplays({ tableName: first.TABLE_NAME, documentClient }),
     endCall: callEnding(store, config.get, clock).endCall,

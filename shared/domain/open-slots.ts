@@ -2,12 +2,14 @@
  * Open slots: Calendly's availability for the days of a window (through the availability cache), kept
  * to the window's hours, minus what our own lock says is held or booked, then narrowed to a few choices
  * (the asked time and its nearest neighbours, or a few spread over the window) and registered as offers
- * of the asking call.
+ * of the asking call. A day on which the event type's availability schedule has no hours is not asked of
+ * Calendly (nor of the cache) at all (./schedule-days.ts).
  */
 import type { AvailabilityReader } from './availability.ts';
 import type { Clock } from './clock.ts';
 import type { AnswerKeeper, CallContext, SlotRef } from './model.ts';
-import type { EventTypeInfo, Store } from './ports.ts';
+import type { EventTypeInfo, ScheduleDays, Store } from './ports.ts';
+import { mayHaveTimes } from './schedule-days.ts';
 import { overlapsOccupied } from './slot-cells.ts';
 import { addDays } from './time/calendar-day.ts';
 import { isoInstant } from './time/instant.ts';
@@ -119,6 +121,11 @@ export function createOpenSlotFinder(deps: {
   maxSlotsOffered: number;
   offerValidityMs: number;
   lookaheadDays: number;
+  /**
+   * When an event type's schedules have hours (the calendar directory's snapshot); null, a failure or no
+   * lookup at all means unknown, and then every day is asked.
+   */
+  schedules?: (eventTypeUri: string) => Promise<ScheduleDays[] | null>;
 }): OpenSlotFinder {
   /** The query for one business day, from a little ahead of now (Calendly refuses starts in the past). */
   function dayQuery(eventTypeUri: string, day: string, zone: string) {
@@ -144,20 +151,34 @@ export function createOpenSlotFinder(deps: {
     return times.some((time) => Date.parse(isoInstant(time.start)) === instant && time.inviteesRemaining > 0);
   }
 
+  async function scheduleOf(eventTypeUri: string): Promise<ScheduleDays[] | null> {
+    if (!deps.schedules) return null;
+    return await deps.schedules(eventTypeUri).catch(() => null);
+  }
+
   async function find(service: Bookable, window: SearchWindow): Promise<string[]> {
     const eventTypeUri = service.uri;
     const now = deps.clock.now().getTime();
     const earliest = now + CALENDLY_START_MARGIN_MS;
-    const days: string[] = [];
-    for (let day = window.firstDay; day <= window.lastDay; day = addDays(day, 1)) days.push(day);
+    // Cells from the window's start to its end plus one appointment: a start near the end still covers
+    // them. Read while the schedules and Calendly's times are looked up.
+    const occupiedRead = deps.store.slots.occupiedCells(
+      window.start,
+      new Date(Date.parse(window.end) + service.durationMinutes * 60_000).toISOString(),
+      deps.clock.now(),
+    );
+    occupiedRead.catch(() => undefined);
+    const schedules = await scheduleOf(eventTypeUri);
+    const queries = [];
+    for (let day = window.firstDay; day <= window.lastDay; day = addDays(day, 1)) {
+      const query = dayQuery(eventTypeUri, day, window.zone);
+      // The query's own UTC range against the schedules' zones: skipped only when no schedule has hours on
+      // any of its dates that range touches.
+      if (mayHaveTimes(schedules, Date.parse(query.startIso), Date.parse(query.endIso))) queries.push(query);
+    }
     const [perDay, occupied] = await Promise.all([
-      Promise.all(days.map((day) => deps.availability.timesForDay(dayQuery(eventTypeUri, day, window.zone)))),
-      // Cells from the window's start to its end plus one appointment: a start near the end still covers them.
-      deps.store.slots.occupiedCells(
-        window.start,
-        new Date(Date.parse(window.end) + service.durationMinutes * 60_000).toISOString(),
-        deps.clock.now(),
-      ),
+      Promise.all(queries.map((query) => deps.availability.timesForDay(query))),
+      occupiedRead,
     ]);
     const seen = new Set<string>();
     const open: string[] = [];

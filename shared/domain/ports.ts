@@ -59,6 +59,19 @@ export interface EventTypeInfo {
   schedulingUrl: string;
 }
 
+/**
+ * When one of an event type's availability schedules has hours (GET /event_type_availability_schedules): the
+ * weekdays whose weekly rule has any interval, and the dates with a rule of their own, in the schedule's zone.
+ */
+export interface ScheduleDays {
+  /** IANA zone the schedule's rules are written in. */
+  timezone: string;
+  /** ISO weekdays (1 = Monday ... 7 = Sunday) with at least one interval, or with no weekly rule at all. */
+  weekdays: number[];
+  /** Dates (YYYY-MM-DD in `timezone`) with a date rule, open or closed: such a date is always asked about. */
+  overrideDates: string[];
+}
+
 /** One bookable start time as Calendly lists it; `start` is kept verbatim so it can be posted back exactly. */
 export interface AvailableTime {
   start: string;
@@ -110,6 +123,11 @@ export interface CalendlyPort {
   /** Active event types of one user, all pages. */
   listEventTypes(userUri: string): Promise<EventTypeInfo[]>;
   getEventType(uri: string): Promise<EventTypeInfo>;
+  /**
+   * GET /event_type_availability_schedules: the days each schedule of the event type (one per host) has hours;
+   * null when Calendly's answer does not say (no schedule, or one without a zone or rules).
+   */
+  listScheduleDays(eventTypeUri: string): Promise<ScheduleDays[] | null>;
   /** GET /event_type_available_times; the caller keeps the range within Calendly's limit and in the future. */
   listAvailableTimes(eventTypeUri: string, startIso: string, endIso: string): Promise<AvailableTime[]>;
   /** POST /invitees. Throws SlotUnavailableError when Calendly says the time is not bookable. */
@@ -120,6 +138,27 @@ export interface CalendlyPort {
   findUpcomingByEmail(query: UpcomingByEmailQuery): Promise<Appointment[]>;
   /** POST /scheduled_events/{uuid}/cancellation with a reason the invitee sees. */
   cancelEvent(eventUri: string, reason: string): Promise<CalendlyCancelResult>;
+}
+
+/** Who and what we book, as read from Calendly at `fetchedAt`: shared by every container through the table. */
+export interface DirectorySnapshot {
+  user: CalendlyUser;
+  /** The user's active event types, in Calendly's order. */
+  eventTypes: EventTypeInfo[];
+  /** Event types fetched by URI because they are not in the list (the configured default). */
+  extraEventTypes: EventTypeInfo[];
+  /** Per event type URI: when its schedules have hours; null when they could not be read (never skip a day). */
+  schedules: Record<string, ScheduleDays[] | null>;
+  /** Epoch ms when the Calendly requests for this snapshot started. */
+  fetchedAt: number;
+}
+
+/** The one stored directory snapshot. */
+export interface DirectorySnapshotPort {
+  /** The stored snapshot, or null when there is none (or it cannot be read back). */
+  read(): Promise<DirectorySnapshot | null>;
+  /** Stores `snapshot` unless a newer one is stored already; true when it was stored. */
+  write(snapshot: DirectorySnapshot): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------- Vapi, Twilio, queue

@@ -125,7 +125,8 @@ describe('function environment', () => {
       'vapi-tools': { table, queue, secret },
       'calendly-webhook': { table, queue: null, secret },
       'booking-worker': { table, queue, secret },
-      // The sweeper reads the secret for the Twilio credentials of the voicemail texts it retries.
+      // The sweeper reads the secret for the Twilio credentials of the voicemail texts it retries, and for the
+      // Calendly token it refreshes the directory snapshot with.
       'booking-sweeper': { table, queue, secret },
     });
   });

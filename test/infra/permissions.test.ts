@@ -113,9 +113,10 @@ describe('function roles', () => {
       'booking-sweeper',
       {
         ...BASELINE,
-        // Reads the pending index and marks the voicemail alerts it retries (texting needs the secret).
+        // Reads the pending index and marks the voicemail alerts it retries (texting needs the secret);
+        // reads the directory snapshot and stores a fresh one (Calendly's token is in the secret).
         ...SECRET_READ,
-        table: dynamo('UpdateItem'),
+        table: dynamo('GetItem', 'UpdateItem'),
         'table/index/pending': ['dynamodb:Query'],
         queue: ['sqs:SendMessage'],
         ...VOICEMAIL_PUBLISH,

@@ -166,6 +166,73 @@ describe('createCalendlyClient: reads', () => {
     expect(times).toHaveLength(30); // Thursday after the notice (14) + Friday (16)
     expect(sandbox.requestCount('available_times')).toBe(1);
   });
+
+  it("reads the weekdays an event type's schedule has hours on", async () => {
+    const days = await client.listScheduleDays(sandbox.eventTypes.consultation.uri);
+    expect(days).toEqual([{ timezone: ZONE, weekdays: [1, 2, 3, 4, 5], overrideDates: [] }]);
+    expect(sandbox.requestCount('availability_schedules')).toBe(1);
+  });
+
+  it('reads schedules the spec allows, and answers "cannot tell" for one it cannot read', async () => {
+    const wday = (name: string, intervals: { from: string; to: string }[]) => ({
+      type: 'wday',
+      wday: name,
+      intervals,
+    });
+    const hours = [{ from: '09:00', to: '12:00' }];
+    const answers: unknown[] = [
+      // Two hosts; one works Saturdays and has a closed override, the other lists no Sunday rule at all.
+      {
+        collection: [
+          {
+            event_type: 'https://api.calendly.com/event_types/E',
+            availability_setting: 'host',
+            availability_rule: {
+              timezone: 'Europe/London',
+              rules: [
+                wday('sunday', []),
+                wday('monday', hours),
+                wday('tuesday', []),
+                wday('wednesday', []),
+                wday('thursday', []),
+                wday('friday', []),
+                wday('saturday', hours),
+                { type: 'date', date: '2026-12-26', intervals: [] },
+              ],
+            },
+          },
+          {
+            availability_rule: {
+              timezone: 'Asia/Tokyo',
+              rules: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map((day) =>
+                wday(day, []),
+              ),
+            },
+          },
+        ],
+        pagination: { next_page_token: null },
+      },
+      // An entry without a zone: nothing may be skipped on its account.
+      { collection: [{ availability_rule: { rules: [] } }], pagination: {} },
+      { collection: [], pagination: {} },
+    ];
+    const spec = createCalendlyClient({
+      baseUrl: 'https://api.calendly.com',
+      token: 't',
+      fetch: async () =>
+        new Response(JSON.stringify(answers.shift()), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        }),
+    });
+    const uri = 'https://api.calendly.com/event_types/E';
+    expect(await spec.listScheduleDays(uri)).toEqual([
+      { timezone: 'Europe/London', weekdays: [1, 6], overrideDates: ['2026-12-26'] },
+      { timezone: 'Asia/Tokyo', weekdays: [7], overrideDates: [] },
+    ]);
+    expect(await spec.listScheduleDays(uri)).toBeNull();
+    expect(await spec.listScheduleDays(uri)).toBeNull();
+  });
 });
 
 describe('createCalendlyClient: booking and lookup', () => {

@@ -101,6 +101,39 @@ const AvailableTimes = z.object({
   ),
 });
 
+/**
+ * [OAS] availability_get-event-type-availability_Response_200: `collection` of EventTypeAvailabilitySchedule
+ * and `pagination`, both required. The spec requires no key of EventTypeAvailabilitySchedule or of its
+ * `availability_rule`; the sandbox sends them all, so their types are checked here. AvailabilityRule requires
+ * `type` and `intervals` ("hh:mm" from/to).
+ */
+const hhmm = z.string().regex(/^\d\d:\d\d$/);
+const AvailabilityRule = z.object({
+  type: z.enum(['wday', 'date']),
+  intervals: z.array(z.object({ from: hhmm, to: hhmm })),
+  wday: z.enum(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']).optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d\d-\d\d$/)
+    .optional(),
+});
+const EventTypeAvailabilitySchedules = z.object({
+  collection: z.array(
+    z.object({
+      event_type: uri,
+      availability_setting: z.literal('host'),
+      availability_rule: z.object({
+        timezone: z.string(),
+        uri,
+        name: nullableString,
+        user: uri,
+        rules: z.array(AvailabilityRule),
+      }),
+    }),
+  ),
+  pagination: Pagination,
+});
+
 const Tracking = z.object({
   utm_campaign: nullableString,
   utm_source: nullableString,
@@ -222,6 +255,49 @@ describe('Calendly sandbox: responses in the shapes of Calendly API v2 (Calendly
     conforms(z.object({ collection: z.array(EventType).min(1), pagination: Pagination }), list.body);
     const uuid = sandbox.eventTypes.consultation.uri.split('/').pop();
     conforms(z.object({ resource: EventType }), (await api('GET', `/event_types/${uuid}`)).body);
+  });
+
+  it('GET /event_type_availability_schedules is a list of EventTypeAvailabilitySchedules, true to the times', async () => {
+    const eventType = sandbox.eventTypes.consultation.uri;
+    const answer = await api('GET', `/event_type_availability_schedules${query({ event_type: eventType })}`);
+    expect(answer.status).toBe(200);
+    conforms(EventTypeAvailabilitySchedules, answer.body);
+    const [schedule] = (answer.body as z.infer<typeof EventTypeAvailabilitySchedules>).collection;
+    expect(schedule?.event_type).toBe(eventType);
+    expect(schedule?.availability_rule.timezone).toBe(ZONE);
+    const open = (schedule?.availability_rule.rules ?? [])
+      .filter((rule) => rule.type === 'wday' && rule.intervals.length > 0)
+      .map((rule) => rule.wday);
+    expect(open).toEqual(['monday', 'tuesday', 'wednesday', 'thursday', 'friday']);
+
+    // The times agree with it: none on a day whose weekly rule has no interval.
+    const now = Date.now();
+    const times = await api(
+      'GET',
+      `/event_type_available_times${query({
+        event_type: eventType,
+        start_time: new Date(now + 60_000).toISOString(),
+        end_time: new Date(now + 7 * 86_400_000).toISOString(),
+      })}`,
+    );
+    const weekdayNames = new Set(
+      (times.body as { collection: { start_time: string }[] }).collection.map((time) =>
+        new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone: ZONE })
+          .format(new Date(time.start_time))
+          .toLowerCase(),
+      ),
+    );
+    expect([...weekdayNames].every((day) => open.includes(day as (typeof open)[number]))).toBe(true);
+
+    const missing = await api('GET', '/event_type_availability_schedules');
+    expect(missing.status).toBe(400);
+    conforms(ErrorBody, missing.body);
+    const unknown = await api(
+      'GET',
+      `/event_type_availability_schedules${query({ event_type: `${sandbox.url}/event_types/00000000-0000-4000-8000-000000000000` })}`,
+    );
+    expect(unknown.status).toBe(404);
+    conforms(ErrorBody, unknown.body);
   });
 
   it('POST /invitees, the event lists and their invitees, and a cancellation are what the spec says', async () => {

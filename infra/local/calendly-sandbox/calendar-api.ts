@@ -7,6 +7,7 @@ import { paginate } from './pagination.ts';
 import { optionalChoice, optionalInstant, required, requiredInstant } from './query.ts';
 import { EMPTY_TRACKING, type EventTypeRecord, type ScheduledEventRecord } from './records.ts';
 import {
+  availabilityScheduleResource,
   cancellationResource,
   eventTypeResource,
   inviteeResource,
@@ -109,6 +110,21 @@ export function listAvailableTimes({ store, url }: ApiContext): ApiResult {
     scheduling_url: slotSchedulingUrl(eventType, start, store.user.timezone),
   }));
   return { status: 200, body: { collection } };
+}
+
+/**
+ * GET /event_type_availability_schedules?event_type: the host's one schedule, as the event type uses it
+ * ([OAS] EventTypeAvailabilitySchedule). Written from the same opening hours availableStarts computes times
+ * from, so the two cannot disagree. One page: the spec declares no paging parameters for this endpoint.
+ */
+export function listEventTypeAvailabilitySchedules({ store, url }: ApiContext): ApiResult {
+  const eventTypeUri = required(url.searchParams, 'event_type');
+  const eventType = store.findEventType(eventTypeUri);
+  if (eventType === undefined) throw notFound();
+  return {
+    status: 200,
+    body: paginate([availabilityScheduleResource(eventType, store.user, store.baseUrl)], url),
+  };
 }
 
 function slotSchedulingUrl(eventType: EventTypeRecord, startMs: number, timezone: string): string {

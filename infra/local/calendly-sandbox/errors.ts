@@ -12,6 +12,8 @@ export interface CalendlyErrorBody {
   title: string;
   message: string;
   details?: ErrorDetail[];
+  /** Only on the 403 for a token without the scope an operation needs ([OAS] InsufficientScopeError). */
+  required_scopes?: string[];
 }
 
 /** An API error with the status and body Calendly would answer; the server turns it into a response. */
@@ -53,6 +55,15 @@ export function unauthenticated(): SandboxApiError {
 /** 403 as Calendly words it for actions the user may not take (e.g. "Event is already canceled"). */
 export function permissionDenied(message: string): SandboxApiError {
   return new SandboxApiError(403, { title: 'Permission Denied', message });
+}
+
+/** 403 for a token without `scope` ([OAS] InsufficientScopeError; reference §1.2). */
+export function insufficientScopeBody(scope: string): CalendlyErrorBody {
+  return {
+    title: 'Insufficient scope',
+    message: "This operation requires the scopes listed in the 'required_scopes' array.",
+    required_scopes: [scope],
+  };
 }
 
 /** 404 for unknown paths and unknown resources alike. */

@@ -5,9 +5,10 @@ import type { CalendlyErrorBody } from './errors.ts';
 /**
  * What an injected fault answers. 'drop' closes the connection without any response (a network error); 400
  * is a refusal, with the body given in the fault (Calendly's wording for some refusals is undocumented);
+ * 403 is a token without the operation's scope (Calendly's "Insufficient scope" body, unless one is given);
  * 'slow' applies the request and answers normally, after `delayMs` (e.g. past the client's timeout).
  */
-export type FaultStatus = 400 | 429 | 500 | 502 | 503 | 'drop' | 'slow';
+export type FaultStatus = 400 | 403 | 429 | 500 | 502 | 503 | 'drop' | 'slow';
 
 /** A fault to inject into the next `times` matching requests. */
 export interface FaultSpec {

@@ -1,4 +1,6 @@
 /** Renders stored records in Calendly API v2 shapes (Calendly's API v2 reference). */
+
+import { BUSINESS_HOURS } from './availability.ts';
 import type {
   CancellationRecord,
   EventTypeRecord,
@@ -7,6 +9,7 @@ import type {
   UserRecord,
   WebhookSubscriptionRecord,
 } from './records.ts';
+import { SEED_IDS } from './seed.ts';
 import { calendlyTime } from './time.ts';
 
 /** GET /users/{uuid} resource. */
@@ -24,6 +27,37 @@ export function userResource(user: UserRecord) {
     updated_at: calendlyTime(user.createdAt),
     current_organization: user.organizationUri,
     resource_type: 'User',
+  };
+}
+
+/** Calendly's weekday names, sunday first as in [OAS] AvailabilityRuleWday; index = luxon weekday % 7. */
+const WDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+
+const clockOf = (minute: number): string =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/**
+ * One EventTypeAvailabilitySchedule ([OAS]): the host's opening hours (BUSINESS_HOURS, the rules the times
+ * come from) as one `wday` rule per weekday, an empty `intervals` array on closed days.
+ */
+export function availabilityScheduleResource(eventType: EventTypeRecord, host: UserRecord, baseUrl: string) {
+  const open = BUSINESS_HOURS.weekdays as readonly number[];
+  return {
+    event_type: eventType.uri,
+    availability_setting: 'host',
+    availability_rule: {
+      timezone: host.timezone,
+      uri: `${baseUrl}/user_availability_schedules/${SEED_IDS.availabilitySchedule}`,
+      name: 'Working hours',
+      user: host.uri,
+      rules: WDAYS.map((wday, index) => ({
+        type: 'wday',
+        wday,
+        intervals: open.includes(index === 0 ? 7 : index)
+          ? [{ from: clockOf(BUSINESS_HOURS.openMinute), to: clockOf(BUSINESS_HOURS.closeMinute) }]
+          : [],
+      })),
+    },
   };
 }
 

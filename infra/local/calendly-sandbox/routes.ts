@@ -8,6 +8,7 @@ import {
   getUser,
   listAvailableTimes,
   listEventInvitees,
+  listEventTypeAvailabilitySchedules,
   listEventTypes,
   listScheduledEvents,
 } from './calendar-api.ts';
@@ -57,6 +58,12 @@ const ROUTES: Route[] = [
     pattern: path('/event_type_available_times'),
     endpoint: 'available_times',
     handle: listAvailableTimes,
+  },
+  {
+    method: 'GET',
+    pattern: path('/event_type_availability_schedules'),
+    endpoint: 'availability_schedules',
+    handle: listEventTypeAvailabilitySchedules,
   },
   { method: 'POST', pattern: path('/invitees'), endpoint: 'create_invitee', handle: createInvitee },
   {

@@ -12,6 +12,8 @@ export const SEED_IDS = {
   consultation: 'c0a1e2f3-4b5c-4d6e-8f70-81a2b3c4d503',
   cleaning: 'c1b2d3e4-5f60-4718-9a2b-3c4d5e6f7a04',
   whitening: 'c2c3e4f5-6071-4829-ab3c-4d5e6f708105',
+  /** The host's one availability schedule, used by every event type ("Working hours"). */
+  availabilitySchedule: 'a5d6e7f8-0912-4a3b-8c4d-5e6f7a8b9c06',
 } as const;
 
 const OFFICE = '14 River Street, Springfield';

@@ -7,8 +7,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listenLocally } from '../listen.ts';
 import { handleControlRequest } from './control.ts';
-import type { SandboxEndpoint } from './endpoints.ts';
-import { invalidArgument, notFound, SandboxApiError, serverErrorBody, unauthenticated } from './errors.ts';
+import { ENDPOINT_SCOPES, type SandboxEndpoint } from './endpoints.ts';
+import {
+  insufficientScopeBody,
+  invalidArgument,
+  notFound,
+  SandboxApiError,
+  serverErrorBody,
+  unauthenticated,
+} from './errors.ts';
 import { FaultBook, type FaultSpec, type FiredFault } from './faults.ts';
 import { type JsonBody, readJsonBody, sendJson } from './http.ts';
 import { resolveLocation } from './invitee-request.ts';
@@ -517,5 +524,9 @@ function faultAnswer(fault: FiredFault, headers: RateLimitHeaders): Answer {
   if (fault.status === 429) {
     return rateLimited({ ...headers, 'X-RateLimit-Reset': String(fault.resetSeconds) });
   }
-  return { status: fault.status, body: fault.body ?? serverErrorBody(fault.status), headers: { ...headers } };
+  const fallback =
+    fault.status === 403
+      ? insufficientScopeBody(ENDPOINT_SCOPES[fault.endpoint])
+      : serverErrorBody(fault.status);
+  return { status: fault.status, body: fault.body ?? fallback, headers: { ...headers } };
 }

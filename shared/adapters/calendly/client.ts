@@ -21,6 +21,7 @@ import type {
   CreateInviteeInput,
   EventTypeInfo,
   FindInviteeQuery,
+  ScheduleDays,
   UpcomingByEmailQuery,
 } from '../../domain/ports.ts';
 import type * as z from '../../zod.ts';
@@ -30,8 +31,10 @@ import {
   type CalendlyError,
   CalendlyErrorSchema,
   type CalendlyEventType,
+  type CalendlyEventTypeSchedules,
   type CalendlyInvitee,
   CancellationResponseSchema,
+  EventTypeAvailabilitySchedulesSchema,
   EventTypeListSchema,
   EventTypeResponseSchema,
   EventTypeSchema,
@@ -232,6 +235,16 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyPo
       return toEventTypeInfo(resource);
     },
 
+    async listScheduleDays(eventTypeUri: string): Promise<ScheduleDays[] | null> {
+      const answer = await request({
+        method: 'GET',
+        path: '/event_type_availability_schedules',
+        query: { event_type: eventTypeUri },
+        schema: EventTypeAvailabilitySchedulesSchema,
+      });
+      return scheduleDaysOf(answer);
+    },
+
     async listAvailableTimes(
       eventTypeUri: string,
       startIso: string,
@@ -425,6 +438,48 @@ function toEventTypeInfo(eventType: CalendlyEventType): EventTypeInfo {
     })),
     schedulingUrl: eventType.scheduling_url,
   };
+}
+
+const WEEKDAYS: Readonly<Record<string, number>> = {
+  monday: 1,
+  tuesday: 2,
+  wednesday: 3,
+  thursday: 4,
+  friday: 5,
+  saturday: 6,
+  sunday: 7,
+};
+
+/**
+ * The days each schedule has hours, or null when any schedule cannot be read (no zone, no rules, a rule of a
+ * type we do not know): a day is only ever skipped on a full answer. A weekday without a weekly rule counts
+ * as open, since the spec does not say what a missing rule means.
+ */
+function scheduleDaysOf(answer: CalendlyEventTypeSchedules): ScheduleDays[] | null {
+  if (answer.collection.length === 0) return null;
+  const schedules: ScheduleDays[] = [];
+  for (const entry of answer.collection) {
+    const rule = entry.availability_rule;
+    if (!rule?.timezone || !rule.rules) return null;
+    const closed = new Set<number>();
+    const open = new Set<number>();
+    const overrideDates = new Set<string>();
+    for (const item of rule.rules) {
+      if (item.type === 'date') {
+        if (!item.date) return null;
+        overrideDates.add(item.date);
+      } else if (item.type === 'wday') {
+        const weekday = item.wday ? WEEKDAYS[item.wday.toLowerCase()] : undefined;
+        if (weekday === undefined) return null;
+        (item.intervals.length > 0 ? open : closed).add(weekday);
+      } else {
+        return null;
+      }
+    }
+    const weekdays = [1, 2, 3, 4, 5, 6, 7].filter((day) => open.has(day) || !closed.has(day));
+    schedules.push({ timezone: rule.timezone, weekdays, overrideDates: [...overrideDates].sort() });
+  }
+  return schedules;
 }
 
 function toCreatedInvitee(invitee: CalendlyInvitee): CreatedInvitee {

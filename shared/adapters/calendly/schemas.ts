@@ -107,6 +107,41 @@ export const AvailableTimesSchema = z.looseObject({
   ),
 });
 
+/**
+ * GET /event_type_availability_schedules?event_type= ([OAS] `availability_get-event-type-availability`):
+ * `{ collection: EventTypeAvailabilitySchedule[], pagination }`. The spec marks no key of an
+ * EventTypeAvailabilitySchedule or of its `availability_rule` as required, so every one is optional here and
+ * an entry without a zone or rules reads as "cannot tell" (see the client). An AvailabilityRule requires
+ * `type` ("wday" | "date") and `intervals` ([{from, to}], "hh:mm" local to the schedule's zone; empty means
+ * no availability that day); `wday` (sunday..saturday) and `date` (YYYY-MM-DD) are optional. Unconfirmed: the
+ * spec declares no `count`/`page_token` parameter for this endpoint, so only the first page is read.
+ */
+export const EventTypeAvailabilitySchedulesSchema = z.looseObject({
+  collection: z.array(
+    z.looseObject({
+      event_type: z.optional(z.string()),
+      availability_rule: z.nullish(
+        z.looseObject({
+          timezone: z.nullish(z.string()),
+          rules: z.nullish(
+            z.array(
+              z.looseObject({
+                type: z.string(),
+                intervals: z.array(
+                  z.looseObject({ from: z.optional(z.string()), to: z.optional(z.string()) }),
+                ),
+                wday: z.nullish(z.string()),
+                date: z.nullish(z.string()),
+              }),
+            ),
+          ),
+        }),
+      ),
+    }),
+  ),
+});
+export type CalendlyEventTypeSchedules = z.infer<typeof EventTypeAvailabilitySchedulesSchema>;
+
 const TrackingSchema = z.looseObject({ utm_content: z.nullish(z.string()) });
 
 /** One Invitee (§4.3). */

@@ -16,6 +16,7 @@
  * | availability | AVAIL#<YYYY-MM-DD in zone>           | #INVALIDATED         | when the day last changed      |
  * | rate budget  | RATE#<name>                          | <window>#<start>     | counters for Calendly limits   |
  * | idempotency  | IDEMPOTENCY#tool-call                | <sha256 of [callId, toolCallId]> | a tool call's first result |
+ * | directory    | DIRECTORY                            | CALENDLY             | Calendly user, event types, schedule days (one GetItem) |
  *
  * Slots are partitioned by event type and UTC day so "what is taken between A and B" is one Query per day.
  * Availability is partitioned by business day, not event type: every event type is booked on one host
@@ -62,6 +63,8 @@ export const keys = {
     pk: availabilityPartition(day),
     sk: AVAILABILITY_INVALIDATION_SK,
   }),
+  /** The one shared snapshot of the Calendly directory (user, event types, when their schedules have hours). */
+  directory: () => ({ pk: 'DIRECTORY', sk: 'CALENDLY' }),
   rate: (name: string, window: string, windowStart: number) => ({
     pk: `RATE#${name}`,
     sk: `${window}#${windowStart}`,

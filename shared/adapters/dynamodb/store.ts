@@ -1,17 +1,20 @@
 /** The whole persistence layer on one DynamoDB table, built once per container. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Store } from '../../domain/ports.ts';
+import type { DirectorySnapshotPort, Store } from '../../domain/ports.ts';
 import { createAppointmentMirror } from './appointment-mirror.ts';
 import { createBookingRepository } from './booking-repository.ts';
 import { createCallLog } from './call-log.ts';
 import { createCallRepository } from './call-repository.ts';
 import { createDocumentClient } from './client.ts';
+import { createDirectorySnapshots } from './directory-snapshot.ts';
 import { createSlotLock } from './slot-lock.ts';
 import { createVoicemailBox } from './voicemail-box.ts';
 
 export interface DynamoStore extends Store {
   tableName: string;
   documentClient: DynamoDBDocumentClient;
+  /** The shared Calendly directory snapshot (not part of Store: only the directory and the sweeper use it). */
+  directory: DirectorySnapshotPort;
 }
 
 /** Repositories over the application table; pass a client to share one, or let it build its own. */
@@ -29,5 +32,6 @@ export function createDynamoStore(options: {
     appointments: createAppointmentMirror(db, options.tableName),
     callLog: createCallLog(db, options.tableName),
     voicemails: createVoicemailBox(db, options.tableName),
+    directory: createDirectorySnapshots(db, options.tableName),
   };
 }
