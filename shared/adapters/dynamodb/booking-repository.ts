@@ -178,10 +178,11 @@ export function createBookingRepository(db: DynamoDBDocumentClient, tableName: s
       if (!stored) throw new Error('booking vanished while finishing it');
       return stored;
     }
-    // What the transaction wrote, without reading it back.
+    // What the transaction wrote, without reading it back (`mayExist` is the item's, not the domain's).
+    const { mayExist: _mayExist, ...domainSet } = bookingSet;
     return {
       ...booking,
-      ...(bookingSet as Partial<Booking>),
+      ...(domainSet as Partial<Booking>),
       postingStartedAt: null,
       smsSentAt: options.newSms ? null : booking.smsSentAt,
       dueAt: options.smsOwed ? now.getTime() : booking.dueAt,

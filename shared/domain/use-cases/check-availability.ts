@@ -11,6 +11,7 @@ import type { EventTypeInfo } from '../ports.ts';
 import type { PartOfDay } from '../time/parts-of-day.ts';
 import { resolveSearchWindow, type SearchWindow } from '../time/resolve-window.ts';
 import type { UseCaseDeps } from './deps.ts';
+import { keptOutcome, type Replayed } from './kept-answer.ts';
 
 /** What the caller asked for; blank and null mean not given. */
 export interface AvailabilityRequest {
@@ -28,7 +29,7 @@ export type AvailabilityOutcome =
   | { kind: 'unknown_service'; asked: string; services: string[] }
   | { kind: 'no_services' }
   /** A replay of a tool call this call made: its first answer, as kept in the call's ledger. */
-  | { kind: 'replayed'; answer: string };
+  | Replayed;
 
 /**
  * With `keep`, the answer of this tool call is kept in the call's ledger (in the same write as the offers
@@ -41,14 +42,7 @@ export async function checkAvailability(
   keep?: AnswerKeeper<AvailabilityOutcome>,
 ): Promise<AvailabilityOutcome> {
   /** An outcome that issues no offers: kept on its own (a replay gets the answer kept first). */
-  const settled = async (outcome: AvailabilityOutcome): Promise<AvailabilityOutcome> => {
-    const line = keep?.answer(outcome) ?? null;
-    if (!keep || line === null) return outcome;
-    const kept = await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
-      now: deps.clock.now(),
-    });
-    return kept === line ? outcome : { kind: 'replayed', answer: kept };
-  };
+  const settled = async (outcome: AvailabilityOutcome) => await keptOutcome(outcome, call, keep, deps);
 
   let zone: string;
   let service: EventTypeInfo;

@@ -5,6 +5,7 @@
 import { bookingFromHold } from '../bookings.ts';
 import type { AnswerKeeper, Booking, CallContext, Hold } from '../model.ts';
 import type { UseCaseDeps } from './deps.ts';
+import { keptOutcome, type Replayed } from './kept-answer.ts';
 import { type HoldRefusal, isRefusal, ownHold } from './own-hold.ts';
 import { waitForWorker } from './wait-for-worker.ts';
 
@@ -15,7 +16,7 @@ export type ConfirmOutcome =
   | { kind: 'hold_released'; hold: Hold }
   | { kind: 'hold_expired'; hold: Hold }
   /** A replay of a tool call whose first answer was kept: it said the booking was still on its way. */
-  | { kind: 'replayed'; answer: string };
+  | Replayed;
 
 /**
  * A hold is confirmed once, so a replay finds it confirmed and answers with the booking as it is: the same
@@ -58,12 +59,7 @@ export async function confirmBooking(
   const booking = await waitForWorker(bookingId, deps, { justQueued: hold.status === 'held' });
   if (!booking) throw new Error(`booking ${bookingId} vanished`);
   const outcome: ConfirmOutcome = { kind: 'booking', booking, zone };
-  const line = keep?.answer(outcome) ?? null;
-  if (keep && line !== null && (booking.status === 'queued' || booking.status === 'posting')) {
-    const kept = await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
-      now: deps.clock.now(),
-    });
-    if (kept !== line) return { kind: 'replayed', answer: kept };
-  }
-  return outcome;
+  // Only "still on its way" could differ for a replay that runs again.
+  const pending = booking.status === 'queued' || booking.status === 'posting';
+  return pending ? await keptOutcome(outcome, call, keep, deps) : outcome;
 }

@@ -6,6 +6,7 @@ import { holdIdFor } from '../ids.ts';
 import type { AnswerKeeper, CallContext, CallRecord, Hold, Offer } from '../model.ts';
 import type { OpenSlotFinder, SlotOffer } from '../open-slots.ts';
 import type { UseCaseDeps } from './deps.ts';
+import { keptOutcome, type Replayed } from './kept-answer.ts';
 
 export interface HoldRequest {
   slotId: string;
@@ -35,7 +36,7 @@ export type OfferHold =
   /** Someone else has it now; `alternatives` are the nearest free times, already offered to this call. */
   | { kind: 'slot_taken'; zone: string; alternatives: SlotOffer }
   /** A replay of a tool call whose first answer was kept. */
-  | { kind: 'replayed'; answer: string };
+  | Replayed;
 
 /**
  * Holds a time this call was offered, for `who`: what hold_slot and reschedule_booking both do. Offers can be
@@ -107,14 +108,8 @@ export async function holdSlot(
     }
   }
   /** An answer that neither holds nor offers anything: kept on its own. */
-  const settled = async (outcome: HoldOutcome): Promise<HoldOutcome> => {
-    const line = keep?.answer(outcome) ?? null;
-    if (!keep || line === null) return outcome;
-    const kept = await deps.store.calls.keepAnswer(call.callId, keep.toolCallId, line, {
-      now: deps.clock.now(),
-    });
-    return kept === line ? outcome : { kind: 'replayed', answer: kept };
-  };
+  const settled = async (outcome: HoldOutcome) => await keptOutcome(outcome, call, keep, deps);
+
   const offer = findOffer(record?.ledger.offers ?? [], request.slotId, now.getTime());
   if (!offer || Date.parse(offer.start) <= now.getTime())
     return await settled({ kind: 'unknown_slot', slotId: request.slotId });
