@@ -11,6 +11,7 @@ import { createDirectorySnapshots } from '../../shared/adapters/dynamodb/directo
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import type { DirectorySnapshot } from '../../shared/domain/ports.ts';
 import { createTestTable, type TestTable } from '../fixtures/dynamodb.ts';
+import { anEventType } from '../fixtures/event-types.ts';
 import { grantCheckedDocumentClient } from '../fixtures/table-grants.ts';
 
 const aSnapshot = (fetchedAt: number, name = 'Riverside Dental'): DirectorySnapshot => ({
@@ -21,14 +22,8 @@ const aSnapshot = (fetchedAt: number, name = 'Riverside Dental'): DirectorySnaps
     organizationUri: 'https://api.calendly.com/organizations/O1',
   },
   eventTypes: [
-    {
+    anEventType('Consultation', {
       uri: 'https://api.calendly.com/event_types/E1',
-      name: 'Consultation',
-      slug: 'consultation',
-      active: true,
-      durationMinutes: 30,
-      kind: 'solo',
-      poolingType: null,
       locations: [{ kind: 'outbound_call' }, { kind: 'physical', location: '14 River Street' }],
       customQuestions: [
         {
@@ -40,8 +35,7 @@ const aSnapshot = (fetchedAt: number, name = 'Riverside Dental'): DirectorySnaps
           answerChoices: [],
         },
       ],
-      schedulingUrl: 'https://calendly.com/riverside/consultation',
-    },
+    }),
   ],
   extraEventTypes: [],
   schedules: {

@@ -9,9 +9,9 @@ import type {
   CalendlyPort,
   CalendlyUser,
   DirectorySnapshot,
-  EventTypeInfo,
   ScheduleDays,
 } from '../../../../shared/domain/ports.ts';
+import { anEventType } from '../../../fixtures/event-types.ts';
 import { memoryDirectorySnapshots, unusedCalendly } from '../../../fixtures/memory-ports.ts';
 
 const USER: CalendlyUser = {
@@ -20,20 +20,6 @@ const USER: CalendlyUser = {
   timezone: 'America/New_York',
   organizationUri: 'https://api.calendly.com/organizations/O1',
 };
-
-const anEventType = (name: string, fields: Partial<EventTypeInfo> = {}): EventTypeInfo => ({
-  uri: `https://api.calendly.com/event_types/${name.toUpperCase()}`,
-  name,
-  slug: name.toLowerCase(),
-  active: true,
-  durationMinutes: 30,
-  kind: 'solo',
-  poolingType: null,
-  locations: [],
-  customQuestions: [],
-  schedulingUrl: `https://calendly.com/riverside/${name.toLowerCase()}`,
-  ...fields,
-});
 
 const CONSULTATION = anEventType('Consultation');
 const CLEANING = anEventType('Cleaning', { durationMinutes: 60 });
