@@ -45,19 +45,24 @@ export interface BookingCost {
 /** A tool call signed like Vapi's, for one phone call. */
 export type ToolCaller = (callSid: string, name: string, args: unknown) => Promise<Record<string, unknown>>;
 
+/** A Vapi tool-calls message with one tool call, for a phone call from Twilio. */
+export function toolCallBody(callSid: string, name: string, args: unknown): string {
+  return JSON.stringify({
+    message: {
+      type: 'tool-calls',
+      toolCallList: [{ id: `bench_${randomUUID()}`, type: 'function', function: { name, arguments: args } }],
+      call: {
+        id: `vapi-${callSid}`,
+        transport: { provider: 'twilio', callSid },
+        customer: { number: '+14155550100' },
+      },
+    },
+  });
+}
+
 export function vapiToolCaller(stack: LocalStack, secret: string): ToolCaller {
   return async (callSid, name, args) => {
-    const body = JSON.stringify({
-      message: {
-        type: 'tool-calls',
-        toolCallList: [{ id: `cost_${randomUUID()}`, type: 'function', function: { name, arguments: args } }],
-        call: {
-          id: `vapi-${callSid}`,
-          transport: { provider: 'twilio', callSid },
-          customer: { number: '+14155550100' },
-        },
-      },
-    });
+    const body = toolCallBody(callSid, name, args);
     const response = await fetch(`${stack.apiUrl}/vapi/tools`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-vapi-secret': secret },

@@ -17,12 +17,11 @@
  * absolute values (module init of the bundles is bench:init's). Results: bench/out/tool-latency.json and .md
  * (also printed). Exits 1 when this tree misses a budget.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../infra/bundling.ts';
-import { weekdayAhead } from './booking-costs.ts';
+import { newCallSid, toolCallBody, weekdayAhead } from './booking-costs.ts';
 import { coldCall, startVersionStack, type VersionStack, versionsToCompare } from './versions.ts';
 
 const OUT_DIR = path.join(PROJECT_ROOT, 'bench', 'out');
@@ -54,18 +53,6 @@ function stats(values: number[]): Stats {
   };
 }
 
-const callSid = () => `CA${randomUUID().replaceAll('-', '')}`;
-
-function toolBody(sid: string, name: string, args: unknown): string {
-  return JSON.stringify({
-    message: {
-      type: 'tool-calls',
-      toolCallList: [{ id: `bench_${randomUUID()}`, type: 'function', function: { name, arguments: args } }],
-      call: { id: `vapi-${sid}`, phoneCallProviderId: sid, customer: { number: '+14155550100' } },
-    },
-  });
-}
-
 /** One version's samples. */
 interface Samples {
   cachedServer: number[];
@@ -81,7 +68,7 @@ async function tool(stack: VersionStack, sid: string, name: string, args: unknow
   const response = await fetch(`${stack.apiUrl}/vapi/tools`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-vapi-secret': SECRET },
-    body: toolBody(sid, name, args),
+    body: toolCallBody(sid, name, args),
   });
   const json = (await response.json()) as { results: { result: string }[] };
   const clientMs = performance.now() - started;
@@ -117,12 +104,12 @@ async function main(): Promise<void> {
   try {
     for (const stack of stacks) {
       // Warm every function path once (cold start is bench:init's business, and the last section's).
-      const warm = await tool(stack, callSid(), 'check_availability', { date: day });
+      const warm = await tool(stack, newCallSid(), 'check_availability', { date: day });
       if (!warm.result.ok) throw new Error(`warm-up failed: ${JSON.stringify(warm.result)}`);
       // Coalescing: 50 callers ask for a day nobody asked for yet, at once.
       stack.clearCalendlyRequests();
       const burst = await Promise.all(
-        Array.from({ length: 50 }, () => tool(stack, callSid(), 'check_availability', { date: coldDay })),
+        Array.from({ length: 50 }, () => tool(stack, newCallSid(), 'check_availability', { date: coldDay })),
       );
       if (burst.some((answer) => !answer.result.ok)) throw new Error('a caller in the burst got an error');
       samples.set(stack, {
@@ -142,11 +129,11 @@ async function main(): Promise<void> {
         const taken = samples.get(stack);
         if (!taken) continue;
         for (let i = 0; i < SAMPLES / ROUNDS; i++) {
-          const answer = await tool(stack, callSid(), 'check_availability', { date: day });
+          const answer = await tool(stack, newCallSid(), 'check_availability', { date: day });
           taken.cachedClient.push(answer.clientMs);
           taken.cachedServer.push(answer.serverMs);
         }
-        const caller = callSid();
+        const caller = newCallSid();
         const offered = await tool(stack, caller, 'check_availability', { date: day });
         const slot = (offered.result.slots as { id: string }[])[0];
         if (!slot) throw new Error('no slot to hold');
@@ -169,8 +156,8 @@ async function main(): Promise<void> {
     for (let run = 0; run < COLD_RUNS; run++) {
       const order = run % 2 === 0 ? stacks : [...stacks].reverse();
       for (const stack of order) {
-        await tool(stack, callSid(), 'check_availability', { date: day });
-        const body = toolBody(callSid(), 'check_availability', { date: day });
+        await tool(stack, newCallSid(), 'check_availability', { date: day });
+        const body = toolCallBody(newCallSid(), 'check_availability', { date: day });
         samples.get(stack)?.coldFirstCall.push(await coldCall(stack, SECRET, body));
       }
     }

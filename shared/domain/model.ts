@@ -33,6 +33,16 @@ export interface ToolLedger {
   revision: number | null;
 }
 
+/** What a replay of a tool call gets instead of an outcome: the first answer, as kept in the call's ledger. */
+export interface Replayed {
+  kind: 'replayed';
+  answer: string;
+}
+
+export function isReplayed(value: object): value is Replayed {
+  return 'kind' in value && value.kind === 'replayed';
+}
+
 /** How a use case keeps its tool call's answer in the ledger: the tool's rendering of an outcome (null: keep none). */
 export interface AnswerKeeper<O> {
   toolCallId: string;

@@ -7,7 +7,7 @@
  */
 import type { AvailabilityReader } from './availability.ts';
 import type { Clock } from './clock.ts';
-import type { AnswerKeeper, CallContext, SlotRef } from './model.ts';
+import { type AnswerKeeper, type CallContext, isReplayed, type Replayed, type SlotRef } from './model.ts';
 import type { EventTypeInfo, ScheduleDays, Store } from './ports.ts';
 import { mayHaveTimes } from './schedule-days.ts';
 import { overlapsOccupied } from './slot-cells.ts';
@@ -59,7 +59,7 @@ export interface OfferOptions {
 }
 
 /** The slots offered, or the answer a replayed tool call already had kept. */
-export type Registered = SlotOffer | { replayed: string };
+export type Registered = SlotOffer | Replayed;
 
 export interface OpenSlotFinder {
   /** Free starts in the window, ascending, as Calendly wrote them. */
@@ -223,7 +223,7 @@ export function createOpenSlotFinder(deps: {
         },
       },
     );
-    return 'replayed' in issued ? issued : offerOf(issued.offers.map(slotOf));
+    return isReplayed(issued) ? issued : offerOf(issued.offers.map(slotOf));
   }
 
   /** Windows after `window`, one day at a time, in the same part of day. */

@@ -16,6 +16,7 @@ import type {
   CallRecord,
   Hold,
   Offer,
+  Replayed,
   SlotRef,
   ToolLedger,
 } from './model.ts';
@@ -256,7 +257,7 @@ export interface CallRepository {
     callId: string,
     slots: SlotRef[],
     options: { now: Date; validForMs: number; keep?: AnswerKeeper<Offer[]> | undefined },
-  ): Promise<{ offers: Offer[] } | { replayed: string }>;
+  ): Promise<{ offers: Offer[] } | Replayed>;
   /** Keeps a tool call's answer in the ledger; returns the answer kept (an earlier one, for a replay). */
   keepAnswer(callId: string, toolCallId: string, answer: string, options: { now: Date }): Promise<string>;
   /** Marks the call ended (a call never seen before starts and ends now) and returns what it looks like. */

@@ -45,7 +45,8 @@ describe('tool ledger on DynamoDB Local', () => {
 
     // A replay of the first tool call, wherever it lands, gets the first answer and issues nothing.
     expect(await second.issueOffers('CA-1', slots(17), { ...options, keep: keep('tc-1') })).toEqual({
-      replayed: 'answer of tc-1: S1 S2',
+      kind: 'replayed',
+      answer: 'answer of tc-1: S1 S2',
     });
     // The first container's memory is stale now (the second wrote since): its write still lands.
     expect(await first.issueOffers('CA-1', slots(17), options)).toMatchObject({ offers: [{ id: 'S4' }] });

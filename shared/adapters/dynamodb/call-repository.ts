@@ -6,10 +6,18 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Appointment, BookingRef, Offer, ToolLedger } from '../../domain/model.ts';
+import {
+  type Appointment,
+  type BookingRef,
+  isReplayed,
+  type Offer,
+  type Replayed,
+  type ToolLedger,
+} from '../../domain/model.ts';
 import type { CallRepository } from '../../domain/ports.ts';
 import { type CallItem, CallItemSchema, toCallRecord } from './items.ts';
 import { keys, ttlSeconds } from './keys.ts';
+import { recentlyKnown } from './recent.ts';
 import { ledgerAttributes, NO_LEDGER, planOffers, type StoredLedger, storedLedgerOf } from './tool-ledger.ts';
 import { updateUnlessConditionFails } from './transactions.ts';
 
@@ -54,18 +62,13 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
    * tool call writes without reading first. A stale or missing one only costs a second try (the failed
    * condition's answer carries the stored ledger).
    */
-  const known = new Map<string, StoredLedger>();
-  function remember(callId: string, ledger: StoredLedger): ToolLedger {
-    known.delete(callId);
-    known.set(callId, ledger);
-    if (known.size > REMEMBERED_CALLS) known.delete(known.keys().next().value ?? '');
-    return ledger.ledger;
-  }
+  const known = recentlyKnown<StoredLedger>(REMEMBERED_CALLS);
+  const remember = (callId: string, ledger: StoredLedger): ToolLedger => known.set(callId, ledger).ledger;
 
   /** What a ledger write does on top of the ledger as it is: a next version, or an answer kept already. */
   type LedgerChange<T> =
     | { offers: Offer[]; offerSeq: number; kept: StoredLedger['kept']; result: T }
-    | { replayed: string };
+    | Replayed;
 
   /**
    * Writes the ledger's next version on top of the one this container knows; when that is stale, on top
@@ -76,11 +79,11 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
     callId: string,
     now: Date,
     change: (current: StoredLedger) => LedgerChange<T>,
-  ): Promise<{ result: T } | { replayed: string }> {
+  ): Promise<{ result: T } | Replayed> {
     let current = known.get(callId) ?? NO_LEDGER;
     for (let attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++) {
       const next = change(current);
-      if ('replayed' in next) return next;
+      if (isReplayed(next)) return next;
       const startedAt = current.startedAt ?? now.getTime();
       const revision = current.ledger.revision;
       const attributes = ledgerAttributes(next.offers, next.kept, now.getTime());
@@ -185,12 +188,12 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
       );
       const callItem = Items.find((item) => item.sk === keys.call(callId).sk);
       const ledgerItem = Items.find((item) => item.sk === keys.ledger(callId).sk);
-      const ledger = remember(callId, ledgerItem ? storedLedgerOf(ledgerItem) : NO_LEDGER);
+      const stored = ledgerItem ? storedLedgerOf(ledgerItem) : NO_LEDGER;
+      const ledger = remember(callId, stored);
       if (callItem) return toCallRecord(CallItemSchema.parse(callItem), ledger);
       // Offered times before any other trace of the call (a tool call before the voice webhook's record).
       if (ledgerItem) {
-        const startedAt = known.get(callId)?.startedAt ?? 0;
-        return toCallRecord(CallItemSchema.parse({ callId, startedAt }), ledger, null);
+        return toCallRecord(CallItemSchema.parse({ callId, startedAt: stored.startedAt ?? 0 }), ledger, null);
       }
       return null;
     },
@@ -206,20 +209,20 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
       // Ids stay unique within the call even if two checks race: the write is conditional on the revision.
       const written = await writeLedger<Offer[]>(callId, now, (current) => {
         const earlier = keep && current.ledger.answers[keep.toolCallId];
-        if (earlier !== undefined) return { replayed: earlier };
+        if (earlier !== undefined) return { kind: 'replayed', answer: earlier };
         const plan = planOffers(current, slots, now.getTime(), validForMs);
         const answer = keep?.answer(plan.issued) ?? null;
         const kept: StoredLedger['kept'] = { ...current.kept };
         if (keep && answer !== null) kept[keep.toolCallId] = [now.getTime(), answer];
         return { offers: plan.offers, offerSeq: plan.nextSeq, kept, result: plan.issued };
       });
-      return 'replayed' in written ? written : { offers: written.result };
+      return isReplayed(written) ? written : { offers: written.result };
     },
 
     async keepAnswer(callId, toolCallId, answer, { now }) {
       const written = await writeLedger<string>(callId, now, (current) => {
         const earlier = current.ledger.answers[toolCallId];
-        if (earlier !== undefined) return { replayed: earlier };
+        if (earlier !== undefined) return { kind: 'replayed', answer: earlier };
         return {
           offers: current.ledger.offers.filter((offer) => offer.expiresAt > now.getTime()),
           offerSeq: current.offerSeq,
@@ -227,7 +230,7 @@ export function createCallRepository(db: DynamoDBDocumentClient, tableName: stri
           result: answer,
         };
       });
-      return 'replayed' in written ? written.replayed : written.result;
+      return isReplayed(written) ? written.answer : written.result;
     },
 
     async markEnded(callId, now) {

@@ -6,6 +6,7 @@
  */
 import type { Appointment, Booking, CallRecord, Hold, ToolLedger } from '../../domain/model.ts';
 import * as z from '../../zod.ts';
+import { NO_LEDGER } from './tool-ledger.ts';
 
 const SlotRefSchema = z.object({ eventTypeUri: z.string(), start: z.string(), durationMinutes: z.number() });
 
@@ -58,7 +59,7 @@ export type CallItem = z.infer<typeof CallItemSchema>;
 /** The call as the domain sees it: its item, and the tool ledger kept beside it (./tool-ledger.ts). */
 export function toCallRecord(
   item: CallItem,
-  ledger: ToolLedger = { offers: [], answers: {}, revision: null },
+  ledger: ToolLedger = NO_LEDGER.ledger,
   revision: number | null = item.version,
 ): CallRecord {
   return {

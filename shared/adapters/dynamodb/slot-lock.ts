@@ -18,6 +18,7 @@ import { cellsOf } from '../../domain/slot-cells.ts';
 import { byBucket, isCellFree, occupiedCells } from './cells.ts';
 import { CallItemSchema, SlotItemSchema, toHold } from './items.ts';
 import { keys } from './keys.ts';
+import { recentlyKnown } from './recent.ts';
 import {
   backoff,
   type CancellationReason,
@@ -57,14 +58,8 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
    * before is 0; a guess that is wrong (another container took it since) fails the transaction, whose
    * answer carries the slot's real fence for the second try.
    */
-  const knownFences = new Map<string, number>();
+  const knownFences = recentlyKnown<number>(REMEMBERED_FENCES);
   const slotKeyOf = (slot: HoldRequest['slot']) => JSON.stringify(keys.slot(slot.eventTypeUri, slot.start));
-  function rememberFence(slot: HoldRequest['slot'], fence: number): void {
-    const key = slotKeyOf(slot);
-    knownFences.delete(key);
-    knownFences.set(key, fence);
-    if (knownFences.size > REMEMBERED_FENCES) knownFences.delete(knownFences.keys().next().value ?? '');
-  }
 
   /**
    * One transaction, no reads first: what the caller read of the call (`request.seen`) and the fence this
@@ -107,7 +102,7 @@ export function createSlotLock(db: DynamoDBDocumentClient, tableName: string): S
             ],
           }),
         );
-        rememberFence(slot, newHold.fence);
+        knownFences.set(slotKeyOf(slot), newHold.fence);
         return { kind: 'held', hold: newHold };
       } catch (error) {
         const reasons = cancellationReasons(error);

@@ -5,13 +5,13 @@ import {
   UnknownServiceError,
   UnusableRequestError,
 } from '../errors.ts';
-import type { AnswerKeeper, CallContext } from '../model.ts';
+import { type AnswerKeeper, type CallContext, isReplayed, type Replayed } from '../model.ts';
 import type { OpenSlotFinder, SlotOffer } from '../open-slots.ts';
 import type { EventTypeInfo } from '../ports.ts';
 import type { PartOfDay } from '../time/parts-of-day.ts';
 import { resolveSearchWindow, type SearchWindow } from '../time/resolve-window.ts';
 import type { UseCaseDeps } from './deps.ts';
-import { keptOutcome, type Replayed } from './kept-answer.ts';
+import { keptOutcome } from './kept-answer.ts';
 
 /** What the caller asked for; blank and null mean not given. */
 export interface AvailabilityRequest {
@@ -81,5 +81,5 @@ export async function checkAvailability(
   const offer = await deps.slots.register(call, service, found, {
     keep: keep && { toolCallId: keep.toolCallId, answer: (offered) => keep.answer(outcomeOf(offered)) },
   });
-  return 'replayed' in offer ? { kind: 'replayed', answer: offer.replayed } : outcomeOf(offer);
+  return isReplayed(offer) ? offer : outcomeOf(offer);
 }

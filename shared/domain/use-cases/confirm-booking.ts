@@ -3,9 +3,9 @@
  * short while to finish it before the caller hears "pending".
  */
 import { bookingFromHold } from '../bookings.ts';
-import type { AnswerKeeper, Booking, CallContext, Hold } from '../model.ts';
+import type { AnswerKeeper, Booking, CallContext, Hold, Replayed } from '../model.ts';
 import type { UseCaseDeps } from './deps.ts';
-import { keptOutcome, type Replayed } from './kept-answer.ts';
+import { keptOutcome } from './kept-answer.ts';
 import { type HoldRefusal, isRefusal, ownHold } from './own-hold.ts';
 import { waitForWorker } from './wait-for-worker.ts';
 

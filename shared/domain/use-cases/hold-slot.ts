@@ -3,10 +3,18 @@
  * assistant cannot invent or mishear a time into a booking, and only a time Calendly still lists is held.
  */
 import { holdIdFor } from '../ids.ts';
-import type { AnswerKeeper, CallContext, CallRecord, Hold, Offer } from '../model.ts';
+import {
+  type AnswerKeeper,
+  type CallContext,
+  type CallRecord,
+  type Hold,
+  isReplayed,
+  type Offer,
+  type Replayed,
+} from '../model.ts';
 import type { OpenSlotFinder, SlotOffer } from '../open-slots.ts';
 import type { UseCaseDeps } from './deps.ts';
-import { keptOutcome, type Replayed } from './kept-answer.ts';
+import { keptOutcome } from './kept-answer.ts';
 
 export interface HoldRequest {
   slotId: string;
@@ -64,9 +72,7 @@ export async function holdOffer(
         answer: (offered) => keep.answer({ kind: 'slot_taken', zone, alternatives: offered }),
       },
     });
-    return 'replayed' in alternatives
-      ? { kind: 'replayed', answer: alternatives.replayed }
-      : { kind: 'slot_taken', zone, alternatives };
+    return isReplayed(alternatives) ? alternatives : { kind: 'slot_taken', zone, alternatives };
   };
   if (!(await deps.slots.stillListed(slot, zone))) return await taken();
   const outcome = await deps.store.slots.hold({

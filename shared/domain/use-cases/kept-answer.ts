@@ -1,12 +1,6 @@
 /** Keeping a tool call's answer in the call's ledger, for the outcomes that issue no offers to keep it with. */
-import type { AnswerKeeper, CallContext } from '../model.ts';
+import type { AnswerKeeper, CallContext, Replayed } from '../model.ts';
 import type { UseCaseDeps } from './deps.ts';
-
-/** The answer a replay of the tool call gets instead of the outcome: the one kept first. */
-export interface Replayed {
-  kind: 'replayed';
-  answer: string;
-}
 
 /**
  * Keeps `outcome`'s answer (when `keep` renders one) and returns the outcome, or, when the tool call had

@@ -14,7 +14,7 @@
  */
 import { bookingFromHold } from '../bookings.ts';
 import { newHoldId } from '../ids.ts';
-import type { Booking, BookingRef, CallContext } from '../model.ts';
+import { type Booking, type BookingRef, type CallContext, isReplayed } from '../model.ts';
 import type { OpenSlotFinder } from '../open-slots.ts';
 import { isGroupEvent, ourBookingOf, refOf } from './booking-ref.ts';
 import type { UseCaseDeps } from './deps.ts';
@@ -100,7 +100,7 @@ export async function rescheduleBooking(
     // The hold was just taken; it cannot have run out unless the store is far behind the clock.
     const alternatives = await deps.slots.alternativesTo(call, held.hold.slot, zone, {});
     // Without an answer to keep there is no replayed one either (this tool keeps its answers elsewhere).
-    if ('replayed' in alternatives) throw new Error('alternatives answered as a replay');
+    if (isReplayed(alternatives)) throw new Error('alternatives answered as a replay');
     return { kind: 'slot_taken', zone, alternatives };
   }
   await deps.store.calls.markRefMoved(call.callId, ref.ref, booking.bookingId);
